@@ -1,0 +1,23 @@
+"""The application factory: configuration, then each subsystem's ``init_app``, then blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from sandbox import config, errors, store
+from sandbox.control import init_app as init_control
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the sandbox app. ``overrides`` replace config keys (``DATABASE``, ``ADMIN_KEY``...)."""
+    app = Flask(__name__)
+    app.config.update(config.from_env(overrides))
+    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    errors.init_app(app)
+    store.init_app(app)
+    init_control(app)
+    return app

@@ -1,0 +1,129 @@
+"""The double-entry ledger. Every money movement is one balanced journal; balances follow postings.
+
+Sign convention: a posting's ``amount`` is positive when money comes into the account (a credit to a
+customer's deposit) and negative when it leaves. The bank's own accounts take the other side, so the
+legs of every journal sum to zero and so does the whole ledger. Statement lines (入出金明細) are the
+postings of a deposit account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sandbox import clock
+from sandbox.errors import AccountNotFound
+from sandbox.store import Database, insert, row, rows
+
+CLEARING = "BANK-CLEARING"  # other banks, through the Zengin clearing system
+FEE_INCOME = "BANK-FEES"  # the bank's fee income
+EQUITY = "BANK-EQUITY"  # the other side of opening balances
+BANK_ACCOUNTS = {CLEARING: "clearing", FEE_INCOME: "fee_income", EQUITY: "equity"}
+
+
+class Unbalanced(ValueError):
+    """A journal whose legs do not sum to zero: a programming error, never a client's."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    account_id: str
+    amount: int
+    description: str = ""
+    counterparty_kana: str | None = None
+    edi: str | None = None
+
+
+def ensure_bank_accounts(db: Database, at: datetime) -> None:
+    for account_id, kind in BANK_ACCOUNTS.items():
+        db.conn.execute(
+            "INSERT OR IGNORE INTO accounts (id, kind, balance, created_at) VALUES (?, ?, 0, ?)",
+            (account_id, kind, clock.to_db(at)),
+        )
+
+
+def post(
+    db: Database, *, contract_id: str | None, kind: str, at: datetime, legs: list[Leg], ref: str | None = None
+) -> int:
+    """Write one balanced journal and update every touched balance; return the journal id.
+
+    Must run inside the caller's transaction so that a failure leaves nothing behind.
+    """
+    if sum(leg.amount for leg in legs) != 0 or not legs:
+        raise Unbalanced(f"journal {kind} does not balance: {[(leg.account_id, leg.amount) for leg in legs]}")
+    stamp = clock.to_db(at)
+    journal_id = insert(
+        db,
+        "journals",
+        {"contract_id": contract_id, "kind": kind, "occurred_at": stamp, "ref": ref, "created_at": stamp},
+    )
+    value_date = at.astimezone(clock.JST).date().isoformat()
+    for leg in legs:
+        updated = db.conn.execute(
+            "UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance",
+            (leg.amount, leg.account_id),
+        ).fetchone()
+        if updated is None:
+            raise AccountNotFound(f"no ledger account {leg.account_id!r}")
+        db.conn.execute(
+            "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at,"
+            " description, counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                journal_id,
+                leg.account_id,
+                leg.amount,
+                updated[0],
+                value_date,
+                stamp,
+                leg.description,
+                leg.counterparty_kana,
+                leg.edi,
+            ),
+        )
+    return journal_id
+
+
+def balance(db: Database, account_id: str) -> int:
+    found = row(db, "SELECT balance FROM accounts WHERE id = ?", (account_id,))
+    if found is None:
+        raise AccountNotFound(f"no account {account_id!r}", field="accountId")
+    return int(found["balance"])
+
+
+def check(db: Database) -> list[str]:
+    """The ledger invariant: every journal balances and every balance equals its postings' sum.
+
+    Returns the problems found (an empty list when the ledger is sound).
+    """
+    problems = [
+        f"journal {r['journal_id']} sums to {r['total']}"
+        for r in rows(
+            db, "SELECT journal_id, SUM(amount) AS total FROM postings GROUP BY journal_id HAVING total != 0"
+        )
+    ]
+    problems += [
+        f"account {r['id']} balance {r['balance']} != postings {r['total']}"
+        for r in rows(
+            db,
+            "SELECT a.id, a.balance, COALESCE(SUM(p.amount), 0) AS total FROM accounts a"
+            " LEFT JOIN postings p ON p.account_id = a.id GROUP BY a.id HAVING a.balance != total",
+        )
+    ]
+    total = row(db, "SELECT COALESCE(SUM(amount), 0) AS total FROM postings")
+    if total and total["total"] != 0:
+        problems.append(f"postings sum to {total['total']}")
+    return problems
+
+
+def statement(
+    db: Database, account_id: str, date_from: str, date_to: str, *, after_id: int = 0, limit: int = 500
+) -> list[dict[str, Any]]:
+    """An account's statement lines (入出金明細) between two value dates, in posting order."""
+    return rows(
+        db,
+        "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi"
+        " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? AND id > ?"
+        " ORDER BY id LIMIT ?",
+        (account_id, date_from, date_to, after_id, limit),
+    )

@@ -1,0 +1,87 @@
+"""Per-contract virtual clocks. The only module that reads the wall clock.
+
+A contract's clock is ``running`` (wall time plus an offset) or ``frozen`` (a fixed instant).
+It only moves forward. Times are stored as fixed-width JST ISO strings
+(``2026-04-01T09:00:00.000000+09:00``) so that text order is time order.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def wall_now() -> datetime:
+    """The real time, in JST. Every other module asks a contract's clock instead."""
+    return datetime.now(UTC).astimezone(JST)
+
+
+def to_db(moment: datetime) -> str:
+    """Fixed-width, sortable JST ISO string for storage."""
+    return moment.astimezone(JST).isoformat(timespec="microseconds")
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(JST)
+
+
+def to_api(moment: datetime) -> str:
+    """ISO 8601 with ``+09:00`` and whole seconds, as the API shows times."""
+    return moment.astimezone(JST).replace(microsecond=0).isoformat()
+
+
+def micros(delta: timedelta) -> int:
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def contract_now(contract: dict[str, Any]) -> datetime:
+    """The current time on a contract's clock, from its stored clock columns."""
+    if contract["clock_mode"] == "frozen":
+        return from_db(contract["clock_frozen_at"])
+    return wall_now() + timedelta(microseconds=contract["clock_offset_us"])
+
+
+def clock_columns(mode: str, at: datetime) -> dict[str, Any]:
+    """Columns that put a clock in ``mode`` showing ``at`` now."""
+    if mode == "frozen":
+        return {"clock_mode": "frozen", "clock_frozen_at": to_db(at), "clock_offset_us": 0}
+    return {"clock_mode": "running", "clock_frozen_at": None, "clock_offset_us": micros(at - wall_now())}
+
+
+_SHORT = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
+_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``90m``, ``2h``, ``3d``, ``1w``, ``45s`` or an ISO 8601 duration (``PT2H``, ``P1DT30M``).
+
+    Raises ``ValueError`` for anything else, for negative or for zero-length durations.
+    """
+    text = str(text).strip()
+    short = _SHORT.match(text)
+    if short:
+        delta = timedelta(**{_UNITS[short.group(2)]: int(short.group(1))})
+    else:
+        iso = _ISO.match(text.upper())
+        if not iso or text.upper() in ("P", "PT") or text.upper().endswith("T"):
+            raise ValueError(f"not a duration: {text!r} (use 90m, 2h, 3d or ISO 8601 such as PT2H)")
+        weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in iso.groups())
+        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if delta <= timedelta(0):
+        raise ValueError(f"duration must be positive: {text!r}")
+    return delta
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 date or date-time; a naive value is taken as JST."""
+    try:
+        moment = datetime.fromisoformat(str(text).strip())
+    except ValueError as exc:
+        raise ValueError(f"not an ISO 8601 date-time: {text!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=JST)
+    return moment.astimezone(JST)

@@ -1,0 +1,56 @@
+"""Configuration defaults, each overridable by a ``WEB21_SANDBOX_*`` environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE": "var/sandbox.db",
+    "ADMIN_KEY": None,  # None: generated once and kept beside the database
+    "SEED_DIR": str(PROJECT_ROOT / "seed"),
+    "SCENARIO_DIR": str(PROJECT_ROOT / "scenarios"),
+    "HOST": "127.0.0.1",
+    "PORT": 8021,
+    "WORKERS": 2,
+    "THREADS": 4,
+    # Password hashing cost: a sandbox needs hashed passwords, not slow ones.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000",
+    "REQUEST_LOG_MAX_ROWS": 50_000,
+}
+
+# Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.
+CONTRACT_SETTINGS: dict[str, Any] = {
+    "accessTokenLifetime": 3600,  # seconds
+    "refreshTokenRotation": True,
+    "grantLifetime": 90 * 86400,  # seconds (§5(3)⑥, §5(4))
+    "codeLifetime": 600,  # seconds
+    "revokePreviousGrant": True,
+    "loginLockoutThreshold": 5,
+    "cutoffTime": "15:00",  # same-day transfer cut-off, JST (§2(4))
+    "serviceHours": {"start": "00:00", "end": "24:00"},  # (§2(4))
+    "fieldEncryption": "required",  # required | optional | off (§5(2)②)
+    "selfApproval": False,
+    "monthlyFee": 2200,  # yen, charged on monthlyFeeDay (§2(5))
+    "monthlyFeeDay": 10,
+    "transferFees": {  # sandbox defaults, not any bank's real fees (§2(5))
+        "sameBranch": {"under30000": 0, "from30000": 0},
+        "sameBank": {"under30000": 110, "from30000": 220},
+        "otherBank": {"under30000": 440, "from30000": 660},
+    },
+    "requestExpiryDays": 0,  # an unapproved request expires at the cut-off of its designated date
+}
+
+
+def from_env(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the app config: defaults, then ``WEB21_SANDBOX_<KEY>`` variables, then ``overrides``."""
+    config = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(f"WEB21_SANDBOX_{key}")
+        if raw is not None:
+            config[key] = type(default)(raw) if isinstance(default, int) else raw
+    config.update(overrides or {})
+    return config

@@ -1,0 +1,211 @@
+"""Typed errors and the one JSON error handler. Every public error code lives here (the catalogue).
+
+Each ``BankError`` subclass carries a stable ``code``, an HTTP ``status`` and a Japanese and English
+message. Views never build error bodies themselves: they raise, and :func:`render` answers in the
+DESIGN §4 shape ``{"errorCode", "errorMessage", "errorDetails": [...], "transferErrorDetails": [...]}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+
+class BankError(Exception):
+    """Base of every error the sandbox reports to a client."""
+
+    code: ClassVar[str] = "internal_error"
+    status: ClassVar[int] = 500
+    message_ja: ClassVar[str] = "システムエラーが発生しました。"
+    message_en: ClassVar[str] = "An internal error occurred."
+    registry: ClassVar[dict[str, type[BankError]]] = {}
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        details: list[dict[str, str]] | None = None,
+        transfer_details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.message_en)
+        self.detail = detail
+        self.details = list(details or [])
+        if detail:
+            self.details.insert(0, {"errorDetailsCode": field or self.code, "errorDetailsMessage": detail})
+        self.transfer_details = transfer_details or []
+        self.headers = dict(headers or {})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            if cls.code in BankError.registry:
+                raise TypeError(f"duplicate error code {cls.code}")
+            BankError.registry[cls.code] = cls
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"errorCode": self.code, "errorMessage": self.message_ja}
+        if self.details:
+            body["errorDetails"] = self.details
+        if self.transfer_details:
+            body["transferErrorDetails"] = self.transfer_details
+        return body
+
+
+# -- generic request errors ------------------------------------------------------------------------
+
+
+class InvalidParameter(BankError):
+    """A field is missing, has the wrong type or an invalid value; the detail names the field."""
+
+    code, status = "invalid_parameter", 400
+    message_ja, message_en = "入力内容に誤りがあります。", "A request parameter is invalid."
+
+
+class MalformedJson(BankError):
+    """The request body is not a JSON object."""
+
+    code, status = "malformed_json", 400
+    message_ja, message_en = "リクエストの形式が正しくありません。", "The request body is not a JSON object."
+
+
+class NotFound(BankError):
+    """No such endpoint."""
+
+    code, status = "not_found", 404
+    message_ja, message_en = "指定されたリソースは存在しません。", "No such resource."
+
+
+class MethodNotAllowed(BankError):
+    """The endpoint exists but not with this HTTP method."""
+
+    code, status = "method_not_allowed", 405
+    message_ja, message_en = "このメソッドは利用できません。", "Method not allowed on this endpoint."
+
+
+class PayloadTooLarge(BankError):
+    """The request body exceeds the size limit."""
+
+    code, status = "payload_too_large", 413
+    message_ja, message_en = "リクエストが大きすぎます。", "The request body is too large."
+
+
+# -- sandbox control ---------------------------------------------------------------------------------
+
+
+class SandboxKeyMissing(BankError):
+    """A ``/sandbox/v1`` call came without an ``X-Sandbox-Key`` header."""
+
+    code, status = "sandbox_key_missing", 401
+    message_ja, message_en = "サンドボックス管理キーが必要です。", "X-Sandbox-Key header is required."
+
+
+class SandboxKeyInvalid(BankError):
+    """The ``X-Sandbox-Key`` is neither the admin key nor a contract key."""
+
+    code, status = "sandbox_key_invalid", 401
+    message_ja, message_en = "サンドボックス管理キーが正しくありません。", "X-Sandbox-Key is not valid."
+
+
+class SandboxForbidden(BankError):
+    """A contract key was used for another contract or for an admin-only call."""
+
+    code, status = "sandbox_forbidden", 403
+    message_ja, message_en = "この操作は許可されていません。", "This key may not perform this operation."
+
+
+class ContractNotFound(BankError):
+    """No contract with this id."""
+
+    code, status = "contract_not_found", 404
+    message_ja, message_en = "指定された契約は存在しません。", "No such contract."
+
+
+class AccountNotFound(BankError):
+    """No account with this id in the contract (or one the caller may see)."""
+
+    code, status = "account_not_found", 404
+    message_ja, message_en = "指定された口座は存在しません。", "No such account."
+
+
+class UserNotFound(BankError):
+    """No user with this id in the contract."""
+
+    code, status = "user_not_found", 404
+    message_ja, message_en = "指定された利用者は存在しません。", "No such user."
+
+
+class ClockBackwards(BankError):
+    """A clock may only move forward: the requested time is before the contract's current time."""
+
+    code, status = "clock_backwards", 409
+    message_ja, message_en = "時計を過去に戻すことはできません。", "The clock only moves forward."
+
+
+class UnknownWorld(BankError):
+    """``reset``/``seed`` named a world that has no file in ``seed/``."""
+
+    code, status = "unknown_world", 400
+    message_ja, message_en = "指定されたワールドは存在しません。", "No such seed world."
+
+
+class UnknownSetting(BankError):
+    """A settings PATCH named a setting that does not exist."""
+
+    code, status = "unknown_setting", 400
+    message_ja, message_en = "指定された設定項目は存在しません。", "No such setting."
+
+
+class ContractNotActive(BankError):
+    """The contract is suspended or terminated (§7(4)②, §8, §9)."""
+
+    code, status = "contract_not_active", 403
+    message_ja, message_en = "ご契約は現在ご利用いただけません。", "The contract is not active."
+
+
+def render(error: BankError) -> Response:
+    response = jsonify(error.body())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every error code with its status and meaning, for the README and ``/sandbox/v1/errors``."""
+    return [
+        {
+            "code": cls.code,
+            "status": cls.status,
+            "messageJa": cls.message_ja,
+            "messageEn": cls.message_en,
+            "meaning": " ".join((cls.__doc__ or "").split()),
+        }
+        for cls in sorted(BankError.registry.values(), key=lambda c: (c.status, c.code))
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(BankError, render)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        if exc.code == 404:
+            return render(NotFound(f"no endpoint {request.method} {request.path}"))
+        if exc.code == 405:
+            return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
+        if exc.code == 413:
+            return render(PayloadTooLarge())
+        if exc.code == 400:
+            return render(MalformedJson(exc.description))
+        error = BankError(exc.description)
+        response = render(error)
+        response.status_code = exc.code or 500
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        app.logger.exception("unhandled error")
+        return render(BankError())

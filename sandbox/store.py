@@ -1,0 +1,162 @@
+"""The SQLite store: one file, WAL, versioned migrations, one handle per request on ``flask.g``.
+
+No state is held in a process: several server workers share the file, and every write runs in
+one ``BEGIN IMMEDIATE`` transaction (:func:`transaction`) so that nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from flask import Flask, current_app, g
+
+Database = sqlite_utils.Database
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database file with the pragmas every connection needs."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return Database(conn)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The schema migrations shipped in ``sandbox/migrations``, as ``(version, name, sql)`` in order."""
+    found = []
+    for entry in resources.files("sandbox.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(db: Database) -> int:
+    """Apply pending migrations under an exclusive lock; return the schema version."""
+    conn = db.conn
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for version, _name, sql in migrations():
+            if version > current:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+                current = version
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return current
+
+
+def _statements(sql: str) -> Iterator[str]:
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One atomic unit of work. Takes the write lock at once; nests as a savepoint."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def tables(db: Database) -> list[str]:
+    return [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+
+
+def wipe(db: Database) -> None:
+    """Delete every row of every table, inside the caller's transaction (used by reset)."""
+    db.conn.execute("PRAGMA defer_foreign_keys=ON")
+    for name in tables(db):
+        db.conn.execute(f'DELETE FROM "{name}"')
+    if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'").fetchone():
+        db.conn.execute("DELETE FROM sqlite_sequence")
+
+
+def row(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
+    found = db.conn.execute(sql, params).fetchone()
+    return dict(found) if found is not None else None
+
+
+def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    return [dict(r) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def insert(db: Database, table: str, values: dict[str, Any]) -> int:
+    """Insert one row (JSON-encoding lists and dicts) and return its rowid."""
+    encoded = {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in values.items()
+    }
+    columns = ", ".join(f'"{k}"' for k in encoded)
+    marks = ", ".join("?" for _ in encoded)
+    cursor = db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(encoded.values()))
+    return cursor.lastrowid or 0
+
+
+def get_meta(db: Database, key: str) -> str | None:
+    found = db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return found[0] if found else None
+
+
+def set_meta(db: Database, key: str, value: str) -> None:
+    db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def open_app_db(app: Flask) -> Database:
+    return connect(app.config["DATABASE"])
+
+
+def get_db() -> Database:
+    """The request's database handle, opened on first use and closed on teardown."""
+    if "db" not in g:
+        g.db = open_app_db(current_app)
+    return g.db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def init_app(app: Flask) -> None:
+    db = open_app_db(app)
+    try:
+        migrate(db)
+    finally:
+        db.conn.close()
+    app.teardown_appcontext(close_db)
