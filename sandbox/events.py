@@ -130,16 +130,17 @@ def touch(db: Database, contract_id: str) -> tuple[dict[str, Any], datetime]:
 
 
 def move_clock(
-    db: Database, contract_id: str, target: datetime, *, mode: str | None = None
+    db: Database, contract_id: str, target: datetime | None, *, mode: str | None = None
 ) -> dict[str, Any]:
     """Move a contract's clock forward to ``target`` (running the events due on the way).
 
-    ``mode`` switches the clock to ``running`` or ``frozen`` at the same time. Moving backwards raises
-    ``ClockBackwards``.
+    ``mode`` switches the clock to ``running`` or ``frozen`` at the same time; ``target`` None keeps the
+    current time. Moving backwards raises ``ClockBackwards``.
     """
     with transaction(db):
         contract = contracts.get(db, contract_id)
         before = clock.contract_now(contract)
+        target = before if target is None else target
         if target < before:
             raise ClockBackwards(
                 f"{clock.to_api(target)} is before the contract's current time {clock.to_api(before)}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +87,20 @@ def show_contract(contract_id: str) -> Response:
     return reply(detail(db, contract, now))
 
 
+@bp.post("/contracts/<contract_id>/keys")
+def issue_contract_key(contract_id: str) -> Response:
+    """Issue the contract's own control key (replacing any earlier one): it reaches only this contract."""
+    auth.require_admin()
+    db = get_db()
+    contracts.get(db, contract_id)
+    key = "sbx_" + contract_id.lower() + "_" + secrets.token_urlsafe(18)
+    with transaction(db):
+        db.conn.execute(
+            "UPDATE contracts SET control_key_hash = ? WHERE id = ?", (contracts.key_hash(key), contract_id)
+        )
+    return reply({"contractId": contract_id, "key": key}, 201)
+
+
 @bp.patch("/contracts/<contract_id>/settings")
 def patch_settings(contract_id: str) -> Response:
     auth.allow_contract(contract_id)
@@ -133,8 +148,8 @@ def put_clock(contract_id: str) -> Response:
     if mode not in (None, "running", "frozen"):
         raise InvalidParameter("mode must be running or frozen", field="mode")
     db = get_db()
-    contract, now = events.touch(db, contract_id)
-    target = _instant(data, "at") if data.get("at") is not None else now
+    events.touch(db, contract_id)
+    target = _instant(data, "at") if data.get("at") is not None else None
     events.move_clock(db, contract_id, target, mode=mode)
     contract, now = events.touch(db, contract_id)
     return reply(clock_view(db, contract, now))

@@ -1,0 +1,194 @@
+"""The control API: authentication, contracts, settings, deposits, reset, errors in the DESIGN §4 shape."""
+
+import pytest
+
+from tests.conftest import ADMIN_KEY
+
+
+@pytest.mark.parametrize("path", ["/health", "/contracts", "/contracts/C0001", "/contracts/C0001/clock"])
+def test_every_call_needs_a_key(client, path):
+    missing = client.get(f"/sandbox/v1{path}")
+    assert missing.status_code == 401
+    assert missing.get_json()["errorCode"] == "sandbox_key_missing"
+    assert "WWW-Authenticate" in missing.headers
+    wrong = client.get(f"/sandbox/v1{path}", headers={"X-Sandbox-Key": "nope"})
+    assert wrong.status_code == 401
+    assert wrong.get_json()["errorCode"] == "sandbox_key_invalid"
+
+
+def test_healthz_needs_no_key(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_health(control):
+    body = control("GET", "/health", status=200)
+    assert (
+        body["status"] == "ok"
+        and body["world"] == "demo"
+        and body["seed"] == 21
+        and body["ledgerBalanced"] is True
+    )
+
+
+def test_contract_detail(control):
+    body = control("GET", "/contracts/C0001", status=200)
+    assert body["children"] == ["C0002"] and body["parentId"] is None
+    roles = [u["role"] for u in body["users"]]
+    assert roles.count("master") == 1 and roles.count("security_admin") == 1 and roles.count("user") == 3
+    privileges = {u["userId"]: u["privileges"] for u in body["users"]}
+    assert privileges["c0001-approver"] == ["account", "transfer", "transfer-approval"]
+    assert privileges["c0001-viewer"] == ["account"]
+    assert 2 <= len(body["accounts"]) <= 4
+    assert {a["accountTypeCode"] for a in body["accounts"]} == {"1", "2"}
+    assert all(len(a["accountId"]) == 12 and a["balance"].isdigit() for a in body["accounts"])
+    assert body["settings"]["cutoffTime"] == "15:00"
+    assert body["clock"]["now"] == "2026-04-01T10:00:00+09:00"
+    child = control("GET", "/contracts/C0002", status=200)
+    assert child["parentId"] == "C0001"
+    assert (
+        child["feeAccountId"] == body["accounts"][0]["accountId"]
+    )  # a child's fees go to its parent's (§2(5))
+
+
+def test_unknown_contract_and_account(control):
+    assert control("GET", "/contracts/C9999", status=404)["errorCode"] == "contract_not_found"
+    other = control("GET", "/contracts/C0003", status=200)["accounts"][0]["accountId"]
+    answer = control("POST", "/contracts/C0001/deposits", {"accountId": other, "amount": 1000}, status=404)
+    assert answer["errorCode"] == "account_not_found"
+    assert answer["errorDetails"][0]["errorDetailsCode"] == "accountId"
+
+
+def test_unknown_endpoint_and_method_are_json(client):
+    assert (
+        client.get("/sandbox/v1/nothing-here", headers={"X-Sandbox-Key": ADMIN_KEY}).get_json()["errorCode"]
+        == "not_found"
+    )
+    assert (
+        client.delete("/sandbox/v1/contracts", headers={"X-Sandbox-Key": ADMIN_KEY}).get_json()["errorCode"]
+        == "method_not_allowed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"accountId": "x", "amount": 5}, "account_not_found", "accountId"),
+        ({"amount": 5}, "invalid_parameter", "accountId"),
+        ({"accountId": None, "amount": 5}, "invalid_parameter", "accountId"),
+    ],
+)
+def test_deposit_bad_input(control, body, code, field):
+    answer = control(
+        "POST", "/contracts/C0001/deposits", body, status=400 if code == "invalid_parameter" else 404
+    )
+    assert answer["errorCode"] == code and answer["errorDetails"][0]["errorDetailsCode"] == field
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"amount": "0"}, "amount"),
+        ({"amount": -5}, "amount"),
+        ({"amount": "1e3"}, "amount"),
+        ({"amount": True}, "amount"),
+        ({"amount": 10, "remitterName": "ｼｮｳｼﾞ"}, "remitterName"),
+        ({"amount": 10, "remitterName": "ｺｰﾋｰ"}, "remitterName"),
+        ({"amount": 10, "edi": "X" * 21}, "edi"),
+    ],
+)
+def test_deposit_rejects_bad_fields(control, patch, field):
+    acct = control("GET", "/contracts/C0001", status=200)["accounts"][0]["accountId"]
+    before = control("GET", "/contracts/C0001", status=200)["accounts"][0]["balance"]
+    answer = control("POST", "/contracts/C0001/deposits", {"accountId": acct, **patch}, status=400)
+    assert answer["errorDetails"][0]["errorDetailsCode"] == field
+    assert control("GET", "/contracts/C0001", status=200)["accounts"][0]["balance"] == before
+
+
+def test_malformed_json(client):
+    response = client.post(
+        "/sandbox/v1/contracts/C0001/deposits",
+        data="{not json",
+        headers={"X-Sandbox-Key": ADMIN_KEY, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.get_json()["errorCode"] == "malformed_json"
+
+
+def test_deposit_credits_the_account(control):
+    acct = control("GET", "/contracts/C0001", status=200)["accounts"][1]
+    answer = control(
+        "POST",
+        "/contracts/C0001/deposits",
+        {"accountId": acct["accountId"], "amount": "250000", "remitterName": "ｶ)ﾃｽﾄｼﾖｳｼﾞ"},
+        status=201,
+    )
+    assert answer["balance"] == str(int(acct["balance"]) + 250000)
+    assert answer["at"] == "2026-04-01T10:00:00+09:00"
+
+
+def test_settings(control):
+    merged = control(
+        "PATCH", "/contracts/C0001/settings", {"cutoffTime": "14:30", "accessTokenLifetime": 60}, status=200
+    )["settings"]
+    assert (
+        merged["cutoffTime"] == "14:30"
+        and merged["accessTokenLifetime"] == 60
+        and merged["grantLifetime"] == 90 * 86400
+    )
+    assert (
+        control("PATCH", "/contracts/C0001/settings", {"nope": 1}, status=400)["errorCode"]
+        == "unknown_setting"
+    )
+    assert (
+        control("PATCH", "/contracts/C0001/settings", {"accessTokenLifetime": "60"}, status=400)["errorCode"]
+        == "invalid_parameter"
+    )
+    assert (
+        control("PATCH", "/contracts/C0001/settings", {"cutoffTime": "25:00"}, status=400)["errorCode"]
+        == "invalid_parameter"
+    )
+    assert (
+        control("PATCH", "/contracts/C0001/settings", {"fieldEncryption": "maybe"}, status=400)["errorCode"]
+        == "invalid_parameter"
+    )
+    assert control("GET", "/contracts/C0001", status=200)["settings"]["cutoffTime"] == "14:30"
+
+
+def test_contract_key_reaches_only_its_contract(control):
+    key = control("POST", "/contracts/C0003/keys", status=201)["key"]
+    assert control("GET", "/contracts/C0003", key=key, status=200)["contractId"] == "C0003"
+    assert control("GET", "/contracts/C0001", key=key, status=403)["errorCode"] == "sandbox_forbidden"
+    assert [c["contractId"] for c in control("GET", "/contracts", key=key, status=200)["contracts"]] == [
+        "C0003"
+    ]
+    assert control("POST", "/reset", {}, key=key, status=403)["errorCode"] == "sandbox_forbidden"
+    assert (
+        control("POST", "/clock/advance", {"by": "1d"}, key=key, status=403)["errorCode"]
+        == "sandbox_forbidden"
+    )
+    assert control("POST", "/contracts/C0003/keys", key=key, status=403)["errorCode"] == "sandbox_forbidden"
+
+
+def test_reset_rebuilds_the_world(control):
+    control.advance("C0001", "3d")
+    answer = control(
+        "POST",
+        "/reset",
+        {"world": "demo", "seed": 21, "start": "2026-04-01T10:00:00+09:00", "frozen": True},
+        status=200,
+    )
+    assert answer["contracts"] == ["C0001", "C0002", "C0003"]
+    assert control("GET", "/contracts/C0001/clock", status=200)["now"] == "2026-04-01T10:00:00+09:00"
+    assert control("POST", "/reset", {"world": "../etc/passwd"}, status=400)["errorCode"] == "unknown_world"
+
+
+def test_otp_changes_with_the_contract_clock(control):
+    first = control("GET", "/contracts/C0001/users/c0001-approver/otp", status=200)
+    assert len(first["otp"]) == 6 and first["validUntil"] == "2026-04-01T10:00:30+09:00"
+    control.advance("C0001", "1m")
+    assert control("GET", "/contracts/C0001/users/c0001-approver/otp", status=200)["otp"] != first["otp"]
+    assert control("GET", "/contracts/C0001/users/nobody/otp", status=404)["errorCode"] == "user_not_found"
+
+
+def test_error_catalogue(control):
+    codes = {e["code"] for e in control("GET", "/errors", status=200)["errors"]}
+    assert {"clock_backwards", "contract_not_found", "sandbox_key_missing", "invalid_parameter"} <= codes
