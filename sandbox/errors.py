@@ -152,6 +152,13 @@ class UnknownWorld(BankError):
     message_ja, message_en = "指定されたワールドは存在しません。", "No such seed world."
 
 
+class ContractExists(BankError):
+    """A contract with the requested id already exists."""
+
+    code, status = "contract_exists", 409
+    message_ja, message_en = "指定された契約は既に存在します。", "A contract with this id already exists."
+
+
 class UnknownSetting(BankError):
     """A settings PATCH named a setting that does not exist."""
 

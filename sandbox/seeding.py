@@ -8,6 +8,7 @@ Statements are computed in memory and written with ``executemany``: a year for 1
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import random
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from flask import current_app, has_app_context
 
 from sandbox import calendar, clock, config
 from sandbox.bank import accounts, kana, ledger, users
-from sandbox.errors import UnknownWorld
+from sandbox.errors import ContractExists, UnknownWorld
 from sandbox.store import Database, insert, set_meta, transaction, wipe
 
 BANK_CODE = "0009"
@@ -119,7 +120,7 @@ def reset(
     with transaction(db):
         wipe(db)
         ledger.ensure_bank_accounts(db, start)
-        _build(built)
+        _build(built, _contract_specs(spec))
         for fn in HOOKS:
             fn(built)
         set_meta(
@@ -139,6 +140,80 @@ def reset(
     return built
 
 
+def add_contracts(
+    db: Database,
+    ids: list[str],
+    *,
+    world: str = "demo",
+    template: str | None = None,
+    seed: int | None = None,
+    start: datetime | None = None,
+    frozen: bool = False,
+    settings: dict[str, Any] | None = None,
+) -> World:
+    """Add fresh standalone contracts to the running store, each a copy of one contract of ``world``.
+
+    Used by scenarios and workshops: every new contract has its own users, accounts, history and clock,
+    and nothing it shares with the others. ``template`` names the world's contract to copy (default: the
+    first one without a parent).
+    """
+    spec = load_spec(world)
+    candidates = _contract_specs(spec)
+    chosen = (
+        next((c for c in candidates if c["id"] == template), None)
+        if template
+        else next(c for c in candidates if not c.get("parent"))
+    )
+    if chosen is None:
+        raise UnknownWorld(f"world {world!r} has no contract {template!r}", field="template")
+    seed = (
+        seed
+        if seed is not None
+        else int.from_bytes(hashlib.sha256("/".join(ids).encode()).digest()[:4], "big")
+    )
+    start = (start or clock.wall_now()).astimezone(clock.JST)
+    faker = Faker("ja_JP")
+    faker.seed_instance(seed)
+    built = World(
+        db, world, spec, seed, start, random.Random(seed), faker, clock_mode="frozen" if frozen else "running"
+    )
+    specs = [
+        {
+            **chosen,
+            "id": new_id,
+            "parent": None,
+            "settings": {**chosen.get("settings", {}), **(settings or {})},
+        }
+        for new_id in ids
+    ]
+    with transaction(db):
+        taken = [
+            r[0]
+            for r in db.conn.execute(
+                f"SELECT id FROM contracts WHERE id IN ({','.join('?' for _ in ids)})", ids
+            )
+        ]
+        if taken:
+            raise ContractExists(f"contract {taken[0]} already exists", field="contractId")
+        ledger.ensure_bank_accounts(db, start)
+        _build(built, specs)
+        for fn in HOOKS:
+            fn(built)
+    return built
+
+
+def next_contract_ids(db: Database, count: int, prefix: str = "C") -> list[str]:
+    """The next ``count`` free contract ids of the form ``<prefix>NNNN``."""
+    used = {r[0] for r in db.conn.execute("SELECT id FROM contracts WHERE id LIKE ?", (f"{prefix}%",))}
+    found, n = [], 1
+    while len(found) < count:
+        candidate = f"{prefix}{n:04d}"
+        if candidate not in used:
+            found.append(candidate)
+        n += 1
+    return found
+
+
 def _contract_specs(spec: dict[str, Any]) -> list[dict[str, Any]]:
     if "generate" not in spec:
         return list(spec["contracts"])
@@ -154,12 +229,13 @@ def company(world: World) -> tuple[str, str]:
     return f"{form}{last}{industry}", f"{form_kana}){kana.to_zengin(last_kana)}{industry_kana}"
 
 
-def _build(world: World) -> None:
+def _build(world: World, contract_specs: list[dict[str, Any]]) -> None:
     hash_cache: dict[str, str] = {}
-    used_numbers: set[str] = set()
+    used_numbers = {
+        r[0] for r in world.db.conn.execute("SELECT account_number FROM accounts WHERE kind = 'deposit'")
+    }
     partners = [company(world) for _ in range(16)]
     world.extras["partners"] = partners
-    contract_specs = _contract_specs(world.spec)
     password = world.spec.get("password", "Passw0rd!")
     hash_cache[password] = users.hash_password(password)
     movements: list[tuple[datetime, int, str | None, str, list[ledger.Leg]]] = []
@@ -254,6 +330,14 @@ def _create_user(
 def _set_fee_accounts(world: World) -> None:
     """The EB fee account is the contract's first account; a child pays from its parent's (§2(5))."""
     first = {c["id"]: c["accounts"][0]["id"] for c in world.contracts}
+    first.update(
+        {
+            r[0]: r[1]
+            for r in world.db.conn.execute(
+                "SELECT id, fee_account_id FROM contracts WHERE fee_account_id IS NOT NULL"
+            )
+        }
+    )
     for contract in world.contracts:
         payer = contract["parent_id"] or contract["id"]
         contract["fee_account_id"] = first.get(payer, first[contract["id"]])

@@ -192,3 +192,39 @@ def test_otp_changes_with_the_contract_clock(control):
 def test_error_catalogue(control):
     codes = {e["code"] for e in control("GET", "/errors", status=200)["errors"]}
     assert {"clock_backwards", "contract_not_found", "sandbox_key_missing", "invalid_parameter"} <= codes
+
+
+def test_create_isolated_contracts(control):
+    answer = control(
+        "POST",
+        "/contracts",
+        {"count": 2, "prefix": "W", "issueKeys": True, "frozen": True, "start": "2026-04-01T10:00:00+09:00"},
+        status=201,
+    )
+    assert [c["contractId"] for c in answer["contracts"]] == ["W0001", "W0002"]
+    first, second = answer["contracts"]
+    assert first["parentId"] is None and first["clock"]["now"] == "2026-04-01T10:00:00+09:00"
+    assert {a["accountId"] for a in first["accounts"]}.isdisjoint(a["accountId"] for a in second["accounts"])
+    assert {c["userId"] for c in answer["credentials"]} >= {"w0001-approver", "w0002-viewer"}
+    assert control("GET", "/contracts/W0001", key=first["key"], status=200)["contractId"] == "W0001"
+    assert (
+        control("GET", "/contracts/W0002", key=first["key"], status=403)["errorCode"] == "sandbox_forbidden"
+    )
+    assert (
+        control("POST", "/contracts", {"contractId": "W0001"}, status=409)["errorCode"] == "contract_exists"
+    )
+    assert (
+        control("POST", "/contracts", {"count": 0}, status=400)["errorDetails"][0]["errorDetailsCode"]
+        == "count"
+    )
+    assert control("POST", "/contracts", {"template": "C0404"}, status=400)["errorCode"] == "unknown_world"
+    assert (
+        control("POST", "/contracts", {"settings": {"bogus": 1}}, status=400)["errorCode"]
+        == "unknown_setting"
+    )
+    assert (
+        control(
+            "POST", "/contracts", {"contractId": "SOLO", "settings": {"cutoffTime": "14:00"}}, status=201
+        )["contracts"][0]["settings"]["cutoffTime"]
+        == "14:00"
+    )

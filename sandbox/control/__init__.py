@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sandbox.control import auth, views
+from sandbox.control import auth, provision, views  # noqa: F401  (provision adds routes to views.bp)
 
 
 def init_app(app: Flask) -> None:
