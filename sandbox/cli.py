@@ -262,4 +262,7 @@ def deposit(
     )
 
 
-from sandbox import cli_clock  # noqa: E402,F401  (attaches the clock group)
+from sandbox import (
+    cli_clock,  # noqa: E402,F401  (attaches the clock group)
+    cli_workshop,  # noqa: E402,F401  (attaches the workshop group)
+)
