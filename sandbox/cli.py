@@ -7,6 +7,7 @@ default, or over HTTP to a running sandbox with ``--url`` / ``WEB21_SANDBOX_URL`
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 from collections.abc import Callable
@@ -262,7 +263,10 @@ def deposit(
     )
 
 
-from sandbox import (
-    cli_clock,  # noqa: E402,F401  (attaches the clock group)
-    cli_workshop,  # noqa: E402,F401  (attaches the workshop group)
-)
+# Each subsystem's commands live in their own module and attach themselves to `main` when imported.
+COMMAND_MODULES = [
+    "sandbox.cli_clock",
+    "sandbox.cli_workshop",
+]
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module)
