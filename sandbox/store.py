@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -140,16 +142,43 @@ def open_app_db(app: Flask) -> Database:
     return connect(app.config["DATABASE"])
 
 
+_local = threading.local()
+
+
+def _thread_db(path: str) -> Database:
+    """This thread's connection to ``path``, opened once and reused by the thread's later requests.
+
+    Opening a connection and setting its pragmas costs more than most queries; a worker thread keeps
+    one. The key holds the process id so that a connection never crosses a fork.
+    """
+    key = (os.getpid(), path)
+    cached = getattr(_local, "db", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if cached is not None and cached[0][0] == key[0]:
+        cached[1].conn.close()
+    db = connect(path)
+    _local.db = (key, db)
+    return db
+
+
 def get_db() -> Database:
-    """The request's database handle, opened on first use and closed on teardown."""
+    """The request's database handle (the worker thread's own), rolled back if left open on teardown."""
     if "db" not in g:
-        g.db = open_app_db(current_app)
+        if current_app.config.get("REUSE_CONNECTIONS", True):
+            g.db = _thread_db(str(current_app.config["DATABASE"]))
+        else:
+            g.db = open_app_db(current_app)
     return g.db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
     db = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    if db.conn.in_transaction:  # never carry an open transaction into the next request
+        db.conn.execute("ROLLBACK")
+    if not current_app.config.get("REUSE_CONNECTIONS", True):
         db.conn.close()
 
 
