@@ -1,0 +1,129 @@
+"""Beneficiary rules: bank and branch codes that exist (zengin-code data), 7-digit account numbers,
+account types 1/2/4/9, names and EDI in the Zengin half-width kana set.
+
+The sandbox's own accounts use bank code ``0009`` (DESIGN §3): a beneficiary with that code that
+matches a sandbox account is credited directly; every other beneficiary, including a 0009 account the
+sandbox does not hold, leaves through the clearing account.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.bank import accounts, kana
+from sandbox.seeding import BANK_CODE
+from sandbox.store import Database
+
+FIELDS = (
+    "beneficiaryBankCode",
+    "beneficiaryBranchCode",
+    "accountTypeCode",
+    "accountNumber",
+    "beneficiaryName",
+)
+ACCOUNT_TYPES = {"1": "普通", "2": "当座", "4": "貯蓄", "9": "その他"}
+NAME_MAX = 30
+EDI_MAX = 20
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    bank_code: str
+    bank_name: str  # half-width kana, as a Zengin message carries it
+    branch_code: str
+    branch_name: str
+    account_type: str
+    account_number: str
+    name: str
+    account_id: str | None  # the sandbox account credited, or None: the money leaves through clearing
+
+
+def problem(field: str, message: str) -> dict[str, str]:
+    """One entry of an item's ``errorDetails``: the field and what is wrong with it."""
+    return {"errorDetailsCode": field, "errorDetailsMessage": message}
+
+
+@functools.cache
+def _banks() -> dict[str, Any]:
+    from zengin_code import Bank
+
+    return Bank.all
+
+
+def bank(code: str) -> Any | None:
+    return _banks().get(code)
+
+
+def check(db: Database, data: dict[str, Any]) -> tuple[Beneficiary | None, list[dict[str, str]]]:
+    """Validate the five beneficiary fields; return the beneficiary or the problems found (all of them)."""
+    problems: list[dict[str, str]] = []
+    values = {}
+    for name in FIELDS:
+        value = data.get(name)
+        if not isinstance(value, str) or not value:
+            problems.append(problem(name, f"{name} is required (a string)"))
+        values[name] = value if isinstance(value, str) else ""
+    bank_code, branch_code = values["beneficiaryBankCode"], values["beneficiaryBranchCode"]
+    found_bank = found_branch = None
+    if bank_code and (len(bank_code) != 4 or not bank_code.isdigit() or bank(bank_code) is None):
+        problems.append(problem("beneficiaryBankCode", f"no bank with code {bank_code!r} (4 digits, Zengin)"))
+    elif bank_code:
+        found_bank = bank(bank_code)
+        found_branch = found_bank.branches.get(branch_code)
+        if branch_code and found_branch is None:
+            problems.append(
+                problem("beneficiaryBranchCode", f"bank {bank_code} has no branch {branch_code!r} (3 digits)")
+            )
+    account_type, number = values["accountTypeCode"], values["accountNumber"]
+    if account_type and account_type not in ACCOUNT_TYPES:
+        problems.append(
+            problem("accountTypeCode", "accountTypeCode must be 1 普通, 2 当座, 4 貯蓄 or 9 その他")
+        )
+    if number and (len(number) != 7 or not number.isdigit()):
+        problems.append(problem("accountNumber", "accountNumber must be 7 digits (pad with leading zeros)"))
+    name = values["beneficiaryName"]
+    if name:
+        problems += kana_problems("beneficiaryName", name, NAME_MAX)
+    if problems:
+        return None, problems
+    sandbox_account = (
+        accounts.find_by_number(db, bank_code, branch_code, account_type, number)
+        if bank_code == BANK_CODE
+        else None
+    )
+    return (
+        Beneficiary(
+            bank_code=bank_code,
+            bank_name=kana.to_zengin(found_bank.kana),
+            branch_code=branch_code,
+            branch_name=kana.to_zengin(found_branch.kana),
+            account_type=account_type,
+            account_number=number,
+            name=name,
+            account_id=sandbox_account["id"] if sandbox_account else None,
+        ),
+        [],
+    )
+
+
+def kana_problems(field: str, value: str, max_length: int) -> list[dict[str, str]]:
+    """Characters outside the Zengin set (each named, with its position) and over-long values."""
+    found = [problem(field, f"{field}[{pos}]: {why}") for pos, _char, why in kana.invalid_characters(value)]
+    if len(value) > max_length:
+        found.append(problem(field, f"{field} is {len(value)} characters, more than {max_length}"))
+    return found
+
+
+def public(item: dict[str, Any]) -> dict[str, str]:
+    """The beneficiary fields of a stored transfer item, as the API shows them."""
+    return {
+        "beneficiaryBankCode": item["bank_code"],
+        "beneficiaryBankName": item["bank_name"],
+        "beneficiaryBranchCode": item["branch_code"],
+        "beneficiaryBranchName": item["branch_name"],
+        "accountTypeCode": item["account_type"],
+        "accountNumber": item["account_number"],
+        "beneficiaryName": item["beneficiary_name"],
+    }
