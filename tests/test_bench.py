@@ -1,0 +1,90 @@
+"""The benchmark harness works (not how fast anything is): modules import, both load generators drive a
+tiny local server, pools are used once and chains refill them."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from benchmarks import baseline, load, report, run  # noqa: F401  (import check)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._answer(200 if self.headers.get("Authorization") == "Bearer t" else 401, {"ok": True})
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        Handler.seen.append(body)
+        item = json.loads(body)["item"]
+        if item.startswith("dead"):
+            self._answer(400, {"error": "used"})
+        else:
+            self._answer(201, {"next": f"{item}+", "applyNo": f"A{item}"})
+
+    def _answer(self, status: int, data: dict) -> None:
+        raw = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tiny() -> Iterator[int]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    Handler.seen = []
+    yield httpd.server_address[1]
+    httpd.shutdown()
+
+
+GENERATORS = [
+    "python",
+    pytest.param("wrk", marks=pytest.mark.skipif(not load.wrk_available(), reason="no wrk")),
+]
+
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_fixed_request_with_header(tiny: int, generator: str) -> None:
+    job = load.Job("get", tiny, "/x", headers={"Authorization": "Bearer t"})
+    result = load.run(job, connections=2, seconds=1, generator=generator)
+    assert result.requests > 10 and result.non2xx == 0 and result.statuses == {"200": result.requests}
+    assert 0 < result.p50_ms <= result.p99_ms
+
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_pool_items_are_used_once_and_captured(tiny: int, generator: str) -> None:
+    items = [f"i{n}" for n in range(20)]
+    job = load.Job("post", tiny, "/p", "POST", body='{"item": "@ITEM@"}', pool=items, capture="applyNo")
+    result = load.run(job, connections=2, seconds=1, generator=generator)
+    sent = [json.loads(body)["item"] for body in Handler.seen if "exhausted" not in body]
+    assert sorted(sent) == sorted(items)
+    assert sorted(result.captured) == sorted(f"A{i}" for i in items)
+    assert result.exhausted >= 1
+
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_chain_refills_the_pool(tiny: int, generator: str) -> None:
+    job = load.Job("chain", tiny, "/p", "POST", body='{"item": "@ITEM@"}', pool=["a", "b"], chain="next")
+    result = load.run(job, connections=2, seconds=1, generator=generator)
+    assert result.requests > 10 and result.non2xx == 0
+    assert any(body.endswith('+++"}') for body in Handler.seen)
+
+
+def test_lua_string_escapes_everything() -> None:
+    from benchmarks.wrk import lua_string
+
+    assert lua_string('a"b\\c\n円') == '"a\\034b\\092c\\010\\229\\134\\134"'
