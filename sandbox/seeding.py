@@ -78,6 +78,11 @@ class World:
     credentials: list[dict[str, Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     clock_mode: str = "running"
+    clock: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # computed once, so that every contract of a run shows the same time to the microsecond
+        self.clock = clock.clock_columns(self.clock_mode, self.start)
 
 
 def seed_dir() -> Path:
@@ -253,7 +258,7 @@ def _build(world: World, contract_specs: list[dict[str, Any]]) -> None:
 
 
 def _create_contract(world: World, cspec: dict[str, Any], name: str, name_kana: str) -> dict[str, Any]:
-    columns = clock.clock_columns(world.clock_mode, world.start)
+    columns = world.clock
     contract = {
         "id": cspec["id"],
         "name": name,
