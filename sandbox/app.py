@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import config, errors, store
+from sandbox import config, errors, oauth, store
 from sandbox.control import init_app as init_control
+from sandbox.ui import init_app as init_ui
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -20,4 +21,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     store.init_app(app)
     init_control(app)
+    oauth.init_app(app)
+    init_ui(app)
     return app

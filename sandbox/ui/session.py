@@ -1,0 +1,121 @@
+"""The dashboard's session: a signed cookie holding the operator's key, a CSRF token and flash messages.
+
+The key is the admin key or a contract key, typed once on the login form. Every request re-checks it
+(a replaced contract key logs the browser out) and sets ``g.control_contract`` exactly as the control
+API does, so the UI authorises with the same functions (:mod:`sandbox.control.auth`).
+The cookie is signed with a secret derived from the admin key: stable across workers and restarts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from flask import Response, current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from sandbox.bank import contracts
+from sandbox.store import get_db
+
+COOKIE = "web21_ui"
+LANG_COOKIE = "web21_lang"
+PATH = "/sandbox/ui"
+LANGS = ("ja", "en")
+CSRF_FIELD = "csrf_token"
+
+
+def _serializer() -> URLSafeSerializer:
+    secret = hmac.new(current_app.config["ADMIN_KEY"].encode(), b"web21-sandbox ui session", hashlib.sha256)
+    return URLSafeSerializer(secret.hexdigest(), salt="ui-session")
+
+
+def load() -> None:
+    """Read the session cookie into ``g.ui`` (a fresh one with a CSRF token when absent or forged)."""
+    data: dict[str, Any] = {}
+    raw = request.cookies.get(COOKIE)
+    if raw:
+        try:
+            data = _serializer().loads(raw)
+        except BadSignature:
+            data = {}
+    g.ui_dirty = "csrf" not in data
+    data.setdefault("csrf", secrets.token_urlsafe(24))
+    g.ui = data
+    g.lang = _language()
+
+
+def _language() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGS:
+        g.lang_changed = chosen != request.cookies.get(LANG_COOKIE)
+        return chosen
+    stored = request.cookies.get(LANG_COOKIE)
+    return stored if stored in LANGS else "ja"
+
+
+def save(response: Response) -> Response:
+    """Write the session and language cookies back when they changed."""
+    if getattr(g, "ui_dirty", False):
+        response.set_cookie(
+            COOKIE,
+            _serializer().dumps(g.ui),
+            path=PATH,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    if getattr(g, "lang_changed", False):
+        response.set_cookie(LANG_COOKIE, g.lang, path=PATH, samesite="Lax", max_age=365 * 86400)
+    return response
+
+
+def principal(key: str) -> tuple[bool, str | None]:
+    """Who ``key`` is: ``(True, None)`` for the admin key, ``(True, contract_id)`` for a contract key."""
+    if hmac.compare_digest(key, current_app.config["ADMIN_KEY"]):
+        return True, None
+    contract_id = contracts.find_by_key(get_db(), key)
+    return contract_id is not None, contract_id
+
+
+def authenticate() -> bool:
+    """Set ``g.control_contract`` from the stored key; False when nobody (valid) is logged in."""
+    key = g.ui.get("key")
+    if not key:
+        return False
+    valid, contract_id = principal(key)
+    if not valid:
+        log_out()
+        return False
+    g.control_contract, g.ui_logged_in = contract_id, True
+    return True
+
+
+def log_in(key: str) -> None:
+    # a new CSRF token at login: a token seen before authentication must not outlive it
+    g.ui = {"key": key, "csrf": secrets.token_urlsafe(24), "flash": g.ui.get("flash", [])}
+    g.ui_dirty = True
+
+
+def log_out() -> None:
+    g.ui = {"csrf": secrets.token_urlsafe(24)}
+    g.ui_dirty = True
+
+
+def csrf_valid() -> bool:
+    sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
+    return hmac.compare_digest(sent, g.ui["csrf"])
+
+
+def flash(kind: str, message: str) -> None:
+    """Keep a message for the next page (``kind``: ok or error)."""
+    g.ui.setdefault("flash", []).append([kind, message])
+    g.ui_dirty = True
+
+
+def take_flashes() -> list[list[str]]:
+    found = g.ui.pop("flash", [])
+    if found:
+        g.ui_dirty = True
+    return found
