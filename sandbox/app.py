@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from sandbox import config, errors, oauth, store
+from sandbox.api import accounts as api_accounts
 from sandbox.control import init_app as init_control
 from sandbox.ui import init_app as init_ui
 
@@ -22,5 +23,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     store.init_app(app)
     init_control(app)
     oauth.init_app(app)
+    api_accounts.init_app(app)
     init_ui(app)
     return app

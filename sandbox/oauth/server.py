@@ -1,0 +1,256 @@
+"""The authorization server: Authlib's Flask ``AuthorizationServer`` with our grants and endpoints.
+
+The server is created empty at module level and configured in :func:`init_app`; storage is
+:mod:`sandbox.oauth.models`, so every expiry comes from the contract clock. Token lifetimes, rotation and
+grant lifetime are contract settings (``PATCH /sandbox/v1/contracts/{id}/settings``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
+from authlib.oauth2.rfc6749 import OAuth2Request, grants
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from flask import Flask, request
+
+from sandbox import clock, events
+from sandbox.bank import contracts
+from sandbox.oauth import clients, consent, models, scopes
+from sandbox.store import get_db
+
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+
+class Server(AuthorizationServer):
+    def query_client(self, client_id: str) -> clients.Client | None:
+        return clients.find(get_db(), client_id)
+
+    def save_token(self, token: dict[str, Any], req: OAuth2Request) -> None:
+        owner: models.Owner = req.user
+        parent = req.refresh_token.row["id"] if req.refresh_token is not None else None
+        models.save_token(get_db(), token, grant=owner.grant, at=owner.now, parent_id=parent)
+
+    def validate_requested_scope(self, scope: str | None) -> None:
+        why = scopes.problem(scope)
+        if why:
+            raise InvalidScopeError(description=why)
+
+    def create_oauth2_request(self, req: Any) -> OAuth2Request:
+        """The consent pages finish a stored authorization request; everything else is the live request."""
+        if isinstance(req, OAuth2Request):
+            return req
+        return FlaskOAuth2Request(request)
+
+    def stored_request(self, params: dict[str, str]) -> OAuth2Request:
+        """An OAuth2 request rebuilt from the parameters the consent session kept."""
+        return StoredRequest(request.url_root + "auth/v1/authorization", params)
+
+
+class StoredRequest(OAuth2Request):
+    def __init__(self, uri: str, params: dict[str, str]) -> None:
+        super().__init__("GET", uri, headers={})
+        self.payload = BasicOAuth2Payload(dict(params))
+        self._params = dict(params)
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self._params
+
+    @property
+    def form(self) -> dict[str, str]:
+        return {}
+
+
+def generate_token(
+    grant_type: str,
+    client: clients.Client,
+    user: models.Owner | None = None,
+    scope: str | None = None,
+    expires_in: int | None = None,
+    include_refresh_token: bool = True,
+) -> dict[str, Any]:
+    """An opaque bearer token; it never outlives its grant, and a refresh token needs ``offline_access``."""
+    assert user is not None
+    lifetime = contracts.settings(user.contract)["accessTokenLifetime"]
+    left = int((clock.from_db(user.grant["expires_at"]) - user.now).total_seconds())
+    token = {
+        "token_type": "Bearer",
+        "access_token": models.new_token(),
+        "expires_in": max(1, min(lifetime, left)),
+        "scope": scopes.to_str(scopes.parse(scope)),
+    }
+    if include_refresh_token and scopes.OFFLINE in scopes.parse(scope):
+        token["refresh_token"] = models.new_token()
+    return token
+
+
+class PKCE(CodeChallenge):
+    """PKCE with S256 only; required for public clients (RFC 7636, RFC 9700 §2.1.1)."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if grant.request.client.public and not data.get("code_challenge"):
+            raise InvalidRequestError("This public client must use PKCE: send code_challenge (S256).")
+        if data.get("code_challenge") and data.get("code_challenge_method", "plain") != "S256":
+            raise InvalidRequestError("Only code_challenge_method=S256 is supported.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+def _owner(grant: dict[str, Any]) -> models.Owner:
+    contract, now = events.touch(get_db(), grant["contract_id"])
+    return models.owner_of(get_db(), grant, contract, now)
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def save_authorization_code(self, code: str, req: OAuth2Request) -> None:
+        consented: consent.Consented = req.user
+        client: clients.Client = req.client
+        contract, now = events.touch(get_db(), client.contract_id)
+        data = req.payload.data
+        consent.approve(
+            get_db(),
+            contract=contract,
+            client_id=client.client_id,
+            consented=consented,
+            at=now,
+            redirect_uri=data.get("redirect_uri"),
+            challenge=data.get("code_challenge"),
+            method=data.get("code_challenge_method"),
+            code=code,
+        )
+
+    def query_authorization_code(self, code: str, client: clients.Client) -> models.AuthCode | None:
+        db = get_db()
+        found = models.find_code(db, code)
+        if found is None or found.row["client_id"] != client.client_id:
+            return None
+        contract, now = events.touch(db, client.contract_id)
+        if found.row["used_at"]:
+            models.revoke_grant(db, found.grant, at=now, reason="code_replay")
+            raise InvalidGrantError("This code was already used; the tokens it issued are now revoked.")
+        if found.is_expired_at(now):
+            raise InvalidGrantError(
+                "This code has expired (setting codeLifetime); ask the user to consent again."
+            )
+        if found.grant["revoked_at"]:
+            raise InvalidGrantError(f"The grant of this code was revoked ({found.grant['revoked_reason']}).")
+        if contract["status"] != "active":
+            raise InvalidGrantError(f"The contract is {contract['status']}.")
+        return found
+
+    def delete_authorization_code(self, code: models.AuthCode) -> None:
+        models.use_code(get_db(), code, _owner(code.grant).now)
+
+    def authenticate_user(self, code: models.AuthCode) -> models.Owner:
+        return _owner(code.grant)
+
+
+class RefreshGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def authenticate_refresh_token(self, refresh_token: str) -> models.Token:
+        db = get_db()
+        token = models.load_token(db, refresh_token, "refresh_token")
+        if token is None or not token.check_client(self.request.client):
+            raise InvalidGrantError("Unknown refresh token.")
+        if token.row["rotated_at"] and not token.grant["revoked_at"]:
+            models.revoke_grant(db, token.grant, at=token.now, reason="refresh_reuse")
+            raise InvalidGrantError("This refresh token was already used; the whole grant is now revoked.")
+        if token.is_revoked():
+            raise InvalidGrantError(f"This refresh token was revoked ({token.revoked_reason()}).")
+        if token.is_expired():
+            raise InvalidGrantError(
+                "The grant has expired (setting grantLifetime): ask the user to consent again."
+            )
+        if token.contract["status"] != "active":
+            raise InvalidGrantError(f"The contract is {token.contract['status']}.")
+        return token
+
+    def authenticate_user(self, token: models.Token) -> models.Owner:
+        return models.owner_of(get_db(), token.grant, token.contract, token.now)
+
+    def issue_token(self, user: models.Owner, token: models.Token) -> dict[str, Any]:
+        rotate = contracts.settings(user.contract)["refreshTokenRotation"]
+        scope = self.request.payload.scope or token.get_scope()
+        return self.generate_token(user=user, scope=scope, include_refresh_token=rotate)
+
+    def revoke_old_credential(self, token: models.Token) -> None:
+        if contracts.settings(token.contract)["refreshTokenRotation"]:
+            models.mark_rotated(get_db(), token, token.now)
+
+
+class Revocation(RevocationEndpoint):
+    """RFC 7009: revoking either token of a grant revokes the grant's whole token family."""
+
+    CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> models.Token | None:
+        return models.find_any(get_db(), token_string, token_type_hint)
+
+    def revoke_token(self, token: models.Token, req: OAuth2Request) -> None:
+        models.revoke_grant(get_db(), token.grant, at=token.now, reason="client_revoked")
+
+
+class Introspection(IntrospectionEndpoint):
+    """RFC 7662, truthful: inactive when expired, revoked, the contract is not active or no service is left."""
+
+    CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> models.Token | None:
+        return models.find_any(get_db(), token_string, token_type_hint)
+
+    def check_permission(self, token: models.Token, client: clients.Client, req: OAuth2Request) -> bool:
+        return token.check_client(client)
+
+    def create_introspection_payload(self, token: models.Token | None) -> dict[str, Any]:
+        if token is None or token.is_expired() or token.is_revoked():
+            return {"active": False}
+        owner = models.owner_of(get_db(), token.grant, token.contract, token.now)
+        services = models.effective_scope(token, owner.user)
+        if not services:
+            return {"active": False}
+        granted = scopes.parse(token.get_scope())
+        return {
+            "active": True,
+            "scope": scopes.to_str([*services, *([scopes.OFFLINE] if scopes.OFFLINE in granted else [])]),
+            "client_id": token.client_id,
+            "username": owner.user["login_id"],
+            "token_type": "Bearer" if token.kind == "access_token" else "refresh_token",
+            "exp": int(token.expires_at().timestamp()),
+            "iat": int(clock.from_db(token.row["issued_at"]).timestamp()),
+            "sub": str(owner.user["id"]),
+            "aud": token.client_id,
+            "iss": request.url_root.rstrip("/"),
+            "contract_id": token.contract["id"],
+            "grant_id": token.grant["id"],
+        }
+
+
+server = Server()
+
+
+def init_app(app: Flask) -> None:
+    """Configure the module-level server once; it keeps no per-app state (storage is the request's DB)."""
+    # The sandbox speaks plain HTTP on purpose (loopback, workshop containers); Authlib insists on
+    # HTTPS for non-loopback hosts unless told otherwise.
+    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    server.init_app(app)
+    server.register_token_generator("default", generate_token)
+    server.scopes_supported = list(scopes.SUPPORTED)
+    if not server._token_grants:
+        server.register_grant(CodeGrant, [PKCE(required=True)])
+        server.register_grant(RefreshGrant)
+        server.register_endpoint(Revocation)
+        server.register_endpoint(Introspection)
