@@ -1,24 +1,25 @@
-"""In-process figures: seeding the bench world, and a year of clock over 10,000 scheduled events."""
+"""In-process figures: seeding the bench world, and a year of clock over 10,000 scheduled transfers."""
 
 from __future__ import annotations
 
 import shutil
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from benchmarks.report import Figure
 from benchmarks.servers import ADMIN_KEY
-from sandbox import create_app, events, seeding
-from sandbox.bank import accounts, ledger
+from sandbox import calendar, create_app, events, seeding
+from sandbox.bank import accounts, beneficiaries, contracts, ledger, transfers, users
+from sandbox.bank.beneficiaries import Beneficiary
 from sandbox.clock import JST
+from sandbox.seeding import BANK_CODE
 from sandbox.store import Database, connect, transaction
 
 # A business day before the cut-off, as in the tests: every bench contract clock is frozen here.
 START = datetime(2026, 4, 1, 10, 0, tzinfo=JST)
 CLOCK_EVENTS = 10_000
-BENCH_KIND = "bench.deposit"
 
 
 def open_db(path: Path) -> tuple[Any, Database]:
@@ -68,53 +69,78 @@ def seed(path: Path, world: str = "bench", seed_value: int = 21) -> Figure:
     )
 
 
-@events.handler(BENCH_KIND)
-def _bench_deposit(db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime) -> Any:
-    """A stand-in for a scheduled transfer: one balanced journal, as executing a transfer writes."""
-    payload = event["payload"]
-    return accounts.deposit(
-        db,
-        contract_id=contract["id"],
-        acct_id=payload["accountId"],
-        amount=payload["amount"],
-        remitter_kana="ﾍﾞﾝﾁ",
-        edi=None,
-        at=at,
-    )
+def other_bank_beneficiary(db: Database) -> Beneficiary:
+    """A real Zengin bank and branch outside the sandbox: the money leaves through clearing."""
+    from zengin_code import Bank
+
+    code = next(c for c in sorted(Bank.all) if c != BANK_CODE and Bank.all[c].branches)
+    branch = sorted(Bank.all[code].branches)[0]
+    fields = {
+        "beneficiaryBankCode": code,
+        "beneficiaryBranchCode": branch,
+        "accountTypeCode": "1",
+        "accountNumber": "1234567",
+        "beneficiaryName": "ﾍﾞﾝﾁ(ｶ",
+    }
+    found, problems = beneficiaries.check(db, fields)
+    assert found is not None, problems
+    return found
 
 
-def event_times(start: datetime, count: int) -> list[datetime]:
-    """``count`` instants spread over the year after ``start``, at 09:00–15:00 like banking work."""
-    days = 365
-    return [
-        start + timedelta(days=1 + n * days // count, seconds=(n * 7919) % (6 * 3600)) for n in range(count)
-    ]
+def business_days(after: date, count: int) -> list[date]:
+    """``count`` dates over the business days of the year after ``after``, in order."""
+    days, day = [], after
+    while len(days) < 245:
+        day = calendar.next_business_day(day)
+        if day > after + timedelta(days=364):
+            break
+        days.append(day)
+    return [days[n * len(days) // count] for n in range(count)]
+
+
+def schedule_transfers(db: Database, contract_id: str, count: int) -> None:
+    """``count`` one-item transfers applied and approved now, each reserved (予約中) for a day ahead."""
+    contract = contracts.get(db, contract_id)
+    account = accounts.for_contracts(db, [contract_id])[0]
+    people = {u["login_id"].rsplit("-", 1)[1]: u for u in users.for_contract(db, contract_id)}
+    clerk = transfers.Actor(user_id=people["clerk"]["id"], login_id=people["clerk"]["login_id"])
+    approver = transfers.Actor(user_id=people["approver"]["id"], login_id=people["approver"]["login_id"])
+    ben = other_bank_beneficiary(db)
+    for day in business_days(START.date(), count):
+        draft = transfers.Draft(day, "1", [transfers.Item(1, 1000, None, ben)])
+        req = transfers.create_at(db, contract, account, draft, clerk, START)
+        transfers.decide_at(db, contract, req, "approve", approver, None, START)
 
 
 def clock_year(source: Path, work: Path, contract_id: str = "B0001") -> Figure:
-    """Move one contract's clock a year forward over 10,000 scheduled events (queued untimed)."""
+    """Move one contract's clock a year forward over 10,000 reserved transfers (queued untimed)."""
     shutil.copyfile(source, work)
     app, db = open_db(work)
     with app.app_context():
-        account = accounts.for_contracts(db, [contract_id])[0]["id"]
-        day0 = START.replace(hour=9, minute=0)
         with transaction(db):
-            for at in event_times(day0, CLOCK_EVENTS):
-                events.schedule(db, contract_id, at, BENCH_KIND, {"accountId": account, "amount": 1000})
+            schedule_transfers(db, contract_id, CLOCK_EVENTS)
         began = time.perf_counter()
         moved = events.move_clock(db, contract_id, START + timedelta(days=366))
         seconds = time.perf_counter() - began
         problems = ledger.check(db)
+        done = db.conn.execute(
+            "SELECT status, COUNT(*) FROM transfer_requests GROUP BY status ORDER BY status"
+        ).fetchall()
     db.conn.close()
-    ok = moved["eventsRun"] == CLOCK_EVENTS and not problems
+    statuses = {status: n for status, n in done}
+    ok = statuses.get("20") == CLOCK_EVENTS and not problems
     return Figure(
         "clockYear",
-        f"clock +1 year over {CLOCK_EVENTS:,} events",
+        f"clock +1 year over {CLOCK_EVENTS:,} transfers",
         seconds,
         "s",
         target="<= 2 s",
         met=seconds <= 2 and ok,
-        detail={"eventsRun": moved["eventsRun"], "eventKind": BENCH_KIND, "ledgerProblems": problems[:5]},
-        note=f"events are benchmark deposits ({BENCH_KIND}), one journal each; ledger "
+        detail={
+            "eventsRun": moved["eventsRun"],
+            "transferStatuses": statuses,
+            "ledgerProblems": problems[:5],
+        },
+        note=f"{moved['eventsRun']:,} events run; {statuses.get('20', 0):,} transfers 手続済; ledger "
         + ("balanced" if not problems else "BROKEN"),
     )
