@@ -144,7 +144,7 @@ def _advance(contract_id: str, by: str) -> str:
     db = get_db()
     _contract, now = events.touch(db, contract_id)
     moved = events.move_clock(db, contract_id, now + delta)
-    return t("clock_moved", to=clock.to_api(moved["to"]), events=moved["eventsRun"])
+    return t("clock_moved", to=helpers.when(moved["to"], seconds=True), events=moved["eventsRun"])
 
 
 def _set(contract_id: str, to: str) -> str:
@@ -155,7 +155,7 @@ def _set(contract_id: str, to: str) -> str:
     db = get_db()
     events.touch(db, contract_id)
     moved = events.move_clock(db, contract_id, target)
-    return t("clock_moved", to=clock.to_api(moved["to"]), events=moved["eventsRun"])
+    return t("clock_moved", to=helpers.when(moved["to"], seconds=True), events=moved["eventsRun"])
 
 
 def _mode(contract_id: str, mode: str) -> str:

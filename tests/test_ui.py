@@ -1,0 +1,247 @@
+"""The operator's dashboard /sandbox/ui: login, pages in both languages, tenant isolation, clock controls, CSRF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADMIN_KEY, ROOT
+
+UI = "/sandbox/ui"
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def csrf(page_text: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
+
+
+def login(client, key: str = ADMIN_KEY):
+    token = csrf(client.get(f"{UI}/login").get_data(as_text=True))
+    return client.post(f"{UI}/login", data={"key": key, "csrf_token": token})
+
+
+def post(client, path: str, data: dict, *, page: str | None = None):
+    """POST a dashboard form with the CSRF token of ``page`` (default: the contract list)."""
+    token = csrf(client.get(page or f"{UI}/").get_data(as_text=True))
+    return client.post(f"{UI}{path}", data={**data, "csrf_token": token})
+
+
+def shown_clock(client, contract_id: str = "C0001") -> str:
+    return client.get(
+        f"/sandbox/v1/contracts/{contract_id}/clock", headers={"X-Sandbox-Key": ADMIN_KEY}
+    ).get_json()["now"]
+
+
+def test_every_page_requires_login_and_a_valid_key(client):
+    for path in ("/", "/contracts/C0001", "/contracts/C0001/accounts/00101000001"):
+        response = client.get(UI + path)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith(f"{UI}/login?next=")
+    assert login(client, "not-a-key").status_code == 401
+    assert client.get(f"{UI}/").status_code == 302
+    assert login(client).headers["Location"] == f"{UI}/"
+    assert client.get(f"{UI}/").status_code == 200
+
+
+def test_login_returns_to_the_page_asked_for_but_never_off_site(client):
+    token = csrf(client.get(f"{UI}/login").get_data(as_text=True))
+    for target, expected in (
+        (f"{UI}/contracts/C0002", f"{UI}/contracts/C0002"),
+        ("https://evil.example/", f"{UI}/"),
+        (f"{UI}//evil.example/", f"{UI}/"),
+    ):
+        response = client.post(f"{UI}/login", data={"key": ADMIN_KEY, "csrf_token": token, "next": target})
+        assert response.headers["Location"] == expected
+        token = csrf(client.get(f"{UI}/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ja", ["契約一覧", "契約時計", "口座と残高", "利用者と権限", "1日進める", "入出金明細"]),
+        (
+            "en",
+            [
+                "Contracts",
+                "Contract clock",
+                "Accounts and balances",
+                "Users and privileges",
+                "+1 day",
+                "Statement",
+            ],
+        ),
+    ],
+)
+def test_pages_render_in_both_languages(client, lang, words):
+    login(client)
+    listing = client.get(f"{UI}/?lang={lang}")
+    assert listing.status_code == 200
+    assert f'<html lang="{lang}">' in listing.get_data(as_text=True)
+    contract = client.get(f"{UI}/contracts/C0001").get_data(as_text=True)  # the choice is kept in a cookie
+    account = re.search(r"/accounts/(\d{12})", contract).group(1)
+    statement = client.get(f"{UI}/contracts/C0001/accounts/{account}?from=2026-01-01")
+    assert statement.status_code == 200
+    text = listing.get_data(as_text=True) + contract + statement.get_data(as_text=True)
+    for word in words:
+        assert word in text
+    assert ("円" in text) == (lang == "ja")
+
+
+def test_japanese_is_the_default(client):
+    login(client)
+    assert '<html lang="ja">' in client.get(f"{UI}/contracts/C0001").get_data(as_text=True)
+
+
+def test_a_contract_key_sees_only_its_contract(client, control):
+    key = control("POST", "/contracts/C0003/keys", status=201)["key"]
+    login(client, key)
+    listing = client.get(f"{UI}/").get_data(as_text=True)
+    assert "C0003" in listing and "C0001" not in listing
+    assert client.get(f"{UI}/contracts/C0003").status_code == 200
+    assert client.get(f"{UI}/contracts/C0001").status_code == 403
+    assert client.get(f"{UI}/contracts/C0002/accounts/00101000001").status_code == 403
+    before = shown_clock(client, "C0001")
+    response = post(
+        client, "/contracts/C0001/clock", {"action": "advance", "by": "1d"}, page=f"{UI}/contracts/C0003"
+    )
+    assert response.status_code == 403
+    assert shown_clock(client, "C0001") == before
+
+
+def test_a_replaced_contract_key_logs_the_browser_out(client, control):
+    key = control("POST", "/contracts/C0003/keys", status=201)["key"]
+    login(client, key)
+    control("POST", "/contracts/C0003/keys", status=201)
+    assert client.get(f"{UI}/contracts/C0003").status_code == 302
+
+
+def test_clock_controls_move_the_clock(client):
+    login(client)
+    page = f"{UI}/contracts/C0001"
+    assert (
+        post(client, "/contracts/C0001/clock", {"action": "advance", "by": "1h"}, page=page).status_code
+        == 302
+    )
+    assert shown_clock(client) == "2026-04-01T11:00:00+09:00"
+    post(client, "/contracts/C0001/clock", {"action": "advance", "by": "1d"}, page=page)
+    assert shown_clock(client) == "2026-04-02T11:00:00+09:00"
+    post(client, "/contracts/C0001/clock", {"action": "advance", "by": "90m"}, page=page)
+    assert shown_clock(client) == "2026-04-02T12:30:00+09:00"
+    post(client, "/contracts/C0001/clock", {"action": "set", "to": "2026-04-04T09:15"}, page=page)
+    assert shown_clock(client) == "2026-04-04T09:15:00+09:00"
+    text = client.get(page).get_data(as_text=True)
+    assert "2026/04/04(土) 09:15:00" in text and "休業日（土曜日）" in text
+    assert "時計を 2026/04/04(土) 09:15:00 に進めました" in text
+    assert shown_clock(client, "C0002") == "2026-04-01T10:00:00+09:00"  # other contracts keep their time
+
+
+def test_freeze_and_resume_switch_the_clock_mode(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0001"
+    post(client, "/contracts/C0001/clock", {"action": "resume"}, page=page)
+    assert control("GET", "/contracts/C0001/clock")["mode"] == "running"
+    assert 'data-mode="running"' in client.get(page).get_data(as_text=True)
+    post(client, "/contracts/C0001/clock", {"action": "freeze"}, page=page)
+    assert control("GET", "/contracts/C0001/clock")["mode"] == "frozen"
+
+
+def test_a_bad_move_is_a_message_on_the_page_not_an_error(client):
+    login(client)
+    page = f"{UI}/contracts/C0001?lang=en"
+    post(client, "/contracts/C0001/clock", {"action": "set", "to": "2026-03-01T10:00"}, page=page)
+    assert "The clock only moves forward." in client.get(page).get_data(as_text=True)
+    post(client, "/contracts/C0001/clock", {"action": "advance", "by": "soon"}, page=page)
+    text = client.get(page).get_data(as_text=True)
+    assert "A request parameter is invalid. (not a duration: &#39;soon&#39;" in text
+    assert shown_clock(client) == "2026-04-01T10:00:00+09:00"
+
+
+def test_a_post_without_the_csrf_token_is_rejected(client):
+    login(client)
+    for data in (
+        {"action": "advance", "by": "1d"},
+        {"action": "advance", "by": "1d", "csrf_token": "forged"},
+    ):
+        response = client.post(f"{UI}/contracts/C0001/clock", data=data)
+        assert response.status_code == 400
+        assert "再読み込み" in response.get_data(as_text=True)
+    assert shown_clock(client) == "2026-04-01T10:00:00+09:00"
+    assert client.post(f"{UI}/logout").status_code == 400  # logging out is a state change too
+
+
+def test_a_forged_session_cookie_is_ignored(client):
+    client.set_cookie("web21_ui", "eyJrZXkiOiJ4In0.forged", path=UI)
+    assert client.get(f"{UI}/").status_code == 302
+
+
+def test_logout_forgets_the_key(client):
+    login(client)
+    assert post(client, "/logout", {}).status_code == 302
+    assert client.get(f"{UI}/").status_code == 302
+
+
+def test_the_statement_pages_forward_and_back(client):
+    login(client)
+    contract = client.get(f"{UI}/contracts/C0001").get_data(as_text=True)
+    account = re.search(r"/accounts/(\d{12})", contract).group(1)
+    base = f"{UI}/contracts/C0001/accounts/{account}?from=2025-12-01&to=2026-04-01"
+    first = client.get(base).get_data(as_text=True)
+    assert first.count('class="num credit"') == 50
+    following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    second = client.get(following).get_data(as_text=True)
+    back = re.search(r'href="([^"]+)" rel="prev"', second).group(1).replace("&amp;", "&")
+    assert "after=" not in back or "after=0" in back
+    assert client.get(back).get_data(as_text=True).count('class="num credit"') == 50
+    assert client.get(f"{UI}/contracts/C0001/accounts/999999999999").status_code == 404
+
+
+# -- the browser ------------------------------------------------------------------------------------
+
+
+@pytest.mark.live
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+def test_in_a_browser_log_in_advance_a_day_and_switch_to_english(live_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{live_server.url}{UI}/")
+            expect(page.locator("h1")).to_have_text("ログイン")
+            page.screenshot(path=str(ARTIFACTS / "01-login.png"), full_page=True)
+            page.fill("#key", ADMIN_KEY)
+            page.click("button[type=submit]")
+            expect(page.locator("h1")).to_have_text("契約一覧")
+            page.screenshot(path=str(ARTIFACTS / "02-contracts.png"), full_page=True)
+            page.click("text=C0001")
+            expect(page.locator("#clock-now")).to_have_text("2026/04/01(水) 10:00:00")
+            page.click("[data-testid=advance-1d]")
+            expect(page.locator("#clock-now")).to_have_text("2026/04/02(木) 10:00:00")
+            expect(page.locator(".flash-ok")).to_contain_text("2026/04/02(木) 10:00:00")
+            page.screenshot(path=str(ARTIFACTS / "03-contract-ja.png"), full_page=True)
+            page.click("text=English")
+            expect(page.locator("#clock-now")).to_have_text("Thu 2026-04-02 10:00:00")
+            expect(page.locator("h2#accounts-title")).to_have_text("Accounts and balances")
+            page.screenshot(path=str(ARTIFACTS / "04-contract-en.png"), full_page=True)
+            page.click("text=Statement >> nth=0")
+            expect(page.locator("h1")).to_contain_text("Statement")
+            page.screenshot(path=str(ARTIFACTS / "05-statement-en.png"), full_page=True)
+        finally:
+            browser.close()
+    assert live_server.control("GET", "/contracts/C0001/clock").json()["now"] == "2026-04-02T10:00:00+09:00"
