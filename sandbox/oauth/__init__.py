@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sandbox.oauth import control, endpoints, seed, server  # noqa: F401  (seed registers its hook)
+from sandbox.oauth import control, endpoints, seed, server, views  # noqa: F401  (seed registers its hook)
 
 
 def init_app(app: Flask) -> None:
     server.init_app(app)
     app.register_blueprint(endpoints.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(views.bp)
