@@ -267,6 +267,8 @@ def deposit(
 COMMAND_MODULES = [
     "sandbox.cli_clock",
     "sandbox.cli_workshop",
+    "sandbox.cli_transfers",
+    "sandbox.oauth.cli",
 ]
 for _module in COMMAND_MODULES:
     importlib.import_module(_module)

@@ -12,7 +12,12 @@ def test_contracts_list(runner):
     assert "2026-04-01T10:00:00+09:00" in lines[0]
 
 
-def test_clock_show_advance_set(runner):
+def test_clock_show_advance_set(runner, db_path):
+    from sandbox.store import connect
+
+    db = connect(db_path)  # no demo events (monthly fees, transfers) on the way: only the clock is under test
+    db.conn.execute("UPDATE events SET status = 'cancelled' WHERE status = 'pending'")
+    db.conn.close()
     assert (
         runner("clock", "show", "--contract", "C0001").output
         == "C0001  2026-04-01T10:00:00+09:00  frozen   business day\n"

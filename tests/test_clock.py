@@ -91,6 +91,11 @@ def test_running_clock_follows_the_wall(control):
         assert control("GET", "/contracts/C0001/clock", status=200)["now"] == "2026-06-01T09:05:00+09:00"
 
 
+def empty_queue(db) -> None:
+    """Cancel the demo world's own events (monthly fees, transfers): these tests are about the queue itself."""
+    db.conn.execute("UPDATE events SET status = 'cancelled' WHERE status = 'pending'")
+
+
 @pytest.fixture
 def recorder():
     seen: list[tuple[int, str]] = []
@@ -111,6 +116,7 @@ def recorder():
 def test_events_run_in_time_order_at_their_due_time(app, db_path, control, recorder):
     db = connect(db_path)
     with transaction(db):
+        empty_queue(db)
         for n, hours in [(3, 30), (1, 2), (2, 5), (4, 24 * 400)]:
             events.schedule(
                 db, "C0001", START + timedelta(hours=hours), "test-record", {"n": n, "chain": n == 1}
@@ -144,6 +150,8 @@ def test_ten_years_without_events_is_one_query(app, db_path, control, monkeypatc
     original = events._next_due
     monkeypatch.setattr(events, "_next_due", lambda *a: calls.append(a) or original(*a))
     db = connect(db_path)
+    with transaction(db):
+        empty_queue(db)
     target = START + timedelta(days=3653)
     result = events.move_clock(db, "C0003", target)
     assert result["eventsRun"] == 0
