@@ -1,0 +1,108 @@
+"""Errors of the fault engine and of bank-side incidents: what a client sees, and bad control input."""
+
+from __future__ import annotations
+
+from sandbox.errors import BankError
+
+# -- what an API client sees -------------------------------------------------------------------------
+
+
+class Maintenance(BankError):
+    """The service is in a maintenance window (§2(4)); ``Retry-After`` says when to come back."""
+
+    code, status = "maintenance", 503
+    message_ja = "ただいまメンテナンス中のため、サービスをご利用いただけません。"
+    message_en = "The service is under maintenance."
+
+
+class RateLimited(BankError):
+    """Too many requests; ``Retry-After`` says how many seconds to wait (a fault rule's effect)."""
+
+    code, status = "rate_limited", 429
+    message_ja = "リクエストが集中しています。しばらくしてから再度お試しください。"
+    message_en = "Too many requests."
+
+
+class ServiceUnavailable(BankError):
+    """The service is temporarily unavailable (a fault rule's ``http_error`` with status 503)."""
+
+    code, status = "service_unavailable", 503
+    message_ja = "ただいまサービスをご利用いただけません。"
+    message_en = "The service is temporarily unavailable."
+
+
+class RequestRejected(BankError):
+    """The request was refused with a 4xx status by a fault rule's ``http_error`` effect."""
+
+    code, status = "request_rejected", 400
+    message_ja = "リクエストを受け付けできませんでした。"
+    message_en = "The request was rejected."
+
+
+class DoubleLogin(BankError):
+    """The user is logged in to internet banking at the same time; their tokens fail until they log out."""
+
+    code, status = "double_login", 403
+    message_ja = "同一の利用者IDで他の端末からログインしているため、ご利用いただけません。"
+    message_en = "The user is logged in elsewhere (double login)."
+
+
+# -- bad control input --------------------------------------------------------------------------------
+
+
+class UnknownFaultEffect(BankError):
+    """A fault rule named an effect that does not exist, or gave it unknown parameters."""
+
+    code, status = "unknown_fault_effect", 400
+    message_ja, message_en = "指定された障害の種類は存在しません。", "No such fault effect."
+
+
+class UnknownFaultTrigger(BankError):
+    """A fault rule's trigger has an unknown key (known: probability, seed, nth, after, times, window)."""
+
+    code, status = "unknown_fault_trigger", 400
+    message_ja, message_en = "指定された発生条件は存在しません。", "No such fault trigger."
+
+
+class FaultNotFound(BankError):
+    """No fault rule with this id (or not one this key may see)."""
+
+    code, status = "fault_not_found", 404
+    message_ja, message_en = "指定された障害ルールは存在しません。", "No such fault rule."
+
+
+class UnknownIncident(BankError):
+    """An incident named a type that does not exist."""
+
+    code, status = "unknown_incident", 400
+    message_ja, message_en = "指定されたインシデントの種類は存在しません。", "No such incident type."
+
+
+class IncidentNotFound(BankError):
+    """No incident with this id in the contract."""
+
+    code, status = "incident_not_found", 404
+    message_ja, message_en = "指定されたインシデントは存在しません。", "No such incident."
+
+
+class IncidentNotApplicable(BankError):
+    """The incident makes no sense in the contract's current state (e.g. resume an active contract)."""
+
+    code, status = "incident_not_applicable", 409
+    message_ja = "現在の状態ではこのインシデントは実行できません。"
+    message_en = "This incident does not apply in the current state."
+
+
+class ContractTerminated(BankError):
+    """The contract is terminated (§8, §9): nothing more can happen to it."""
+
+    code, status = "contract_terminated", 409
+    message_ja, message_en = "ご契約は解約済みです。", "The contract is terminated."
+
+
+class IncidentUnsupported(BankError):
+    """The incident needs a subsystem this sandbox build does not have yet (named in the detail)."""
+
+    code, status = "incident_unsupported", 501
+    message_ja = "このインシデントは現在サポートされていません。"
+    message_en = "This incident is not supported by this build."
