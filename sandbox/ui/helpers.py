@@ -60,6 +60,16 @@ def status_badge(status: str) -> Markup:
     )
 
 
+def scope_label(scope: str) -> str:
+    return t("svc_" + scope)
+
+
+def life_badge(status: str) -> Markup:
+    """A grant's or token's state: active, expired or revoked."""
+    kind = {"active": "ok", "expired": "muted", "revoked": "bad"}.get(status, "muted")
+    return Markup('<span class="badge badge-{}">{}</span>').format(kind, t("life_" + status))
+
+
 def day_label(view: dict[str, Any]) -> str:
     if view["businessDay"]:
         return t("business_day")
@@ -94,6 +104,8 @@ def context() -> dict[str, Callable[..., Any]]:
         "yen": yen,
         "status_badge": status_badge,
         "day_label": day_label,
+        "scope_label": scope_label,
+        "life_badge": life_badge,
         "setting_text": setting_text,
         "total_balance": total_balance,
         "contract_tabs": contract_tabs,

@@ -7,7 +7,7 @@ and a flash message; a domain error becomes that message instead of the JSON bod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
@@ -39,7 +39,7 @@ def guard() -> Response | None:
     """Load the session; send strangers to the login form; reject a POST without the CSRF token."""
     session.load()
     if request.method == "POST" and not session.csrf_valid():
-        return _page("error.html", 400, message=t("csrf_failed"))
+        return render("error.html", 400, message=t("csrf_failed"))
     if request.endpoint in PUBLIC or session.authenticate():
         return None
     return redirect(
@@ -55,10 +55,10 @@ def store_session(response: Response) -> Response:
 
 @bp.errorhandler(BankError)
 def bank_error(error: BankError) -> tuple[str, int]:
-    return _page("error.html", error.status, message=error_text(error))
+    return render("error.html", error.status, message=error_text(error))
 
 
-def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"ui/{template}", **context), status
 
 
@@ -75,8 +75,8 @@ def login() -> Any:
         if valid:
             session.log_in(key)
             return redirect(target)
-        return _page("login.html", 401, error=t("login_failed"), next=target)
-    return _page("login.html", next=target)
+        return render("login.html", 401, error=t("login_failed"), next=target)
+    return render("login.html", next=target)
 
 
 @bp.post("/logout")
@@ -103,20 +103,21 @@ def contracts_page() -> tuple[str, int]:
     for contract in found:
         contract, now = events.touch(db, contract["id"])
         listed.append({**summary(db, contract), "clock": clock_view(db, contract, now)})
-    return _page("contracts.html", contracts=listed)
+    return render("contracts.html", contracts=listed)
 
 
-def load_contract(contract_id: str) -> dict[str, Any]:
-    """The contract as the control API details it, after the caller's key is checked against it."""
+def load_contract(contract_id: str) -> tuple[dict[str, Any], datetime]:
+    """The contract as the control API details it and its time, once the caller's key is checked against it."""
     auth.allow_contract(contract_id)
     db = get_db()
     contract, now = events.touch(db, contract_id)
-    return detail(db, contract, now)
+    return detail(db, contract, now), now
 
 
 @bp.get("/contracts/<contract_id>")
 def contract_page(contract_id: str) -> tuple[str, int]:
-    return _page("contract.html", c=load_contract(contract_id), tab="overview")
+    c, _now = load_contract(contract_id)
+    return render("contract.html", c=c, tab="overview")
 
 
 @bp.post("/contracts/<contract_id>/clock")
@@ -185,10 +186,10 @@ def back(default: str) -> Response:
 @bp.get("/contracts/<contract_id>/accounts/<account_id>")
 def statement_page(contract_id: str, account_id: str) -> tuple[str, int]:
     """An account's statement (入出金明細) between two dates, PAGE_SIZE lines a page."""
-    c = load_contract(contract_id)
+    c, now = load_contract(contract_id)
     db = get_db()
     account = accounts.public(accounts.get(db, [contract_id], account_id))
-    today = clock.parse_instant(c["clock"]["now"]).date()
+    today = now.date()
     date_from = _date_arg("from", today - timedelta(days=30))
     date_to = _date_arg("to", today)
     after = request.args.get("after", "0")
@@ -204,7 +205,7 @@ def statement_page(contract_id: str, account_id: str) -> tuple[str, int]:
         "to": date_to,
         "after": after_id,
     }
-    return _page("statement.html", c=c, account=account, page=page, tab="overview")
+    return render("statement.html", c=c, account=account, page=page, tab="overview")
 
 
 def _date_arg(name: str, default: Any) -> str:
