@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_KEY, ROOT
+from tests.oauth_helpers import bearer, mint_tokens
 
 UI = "/sandbox/ui"
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
@@ -196,6 +197,47 @@ def test_the_statement_pages_forward_and_back(client):
     assert "after=" not in back or "after=0" in back
     assert client.get(back).get_data(as_text=True).count('class="num credit"') == 50
     assert client.get(f"{UI}/contracts/C0001/accounts/999999999999").status_code == 404
+
+
+# -- grants and tokens -----------------------------------------------------------------------------
+
+
+def test_grants_show_their_tokens_and_why_they_ended(client, control):
+    first = mint_tokens(client, control, "C0001", "c0001-viewer")
+    mint_tokens(client, control, "C0001", "c0001-viewer")  # consenting again supersedes the first grant
+    login(client)
+    text = client.get(f"{UI}/contracts/C0001/oauth").get_data(as_text=True)
+    assert "デモ会計システム" in text and "アクセス許可" in text
+    assert "同じ利用者が同じクライアントに再度許可" in text
+    assert text.count('<span class="badge badge-ok">有効</span>') >= 1
+    english = client.get(f"{UI}/contracts/C0001/oauth?lang=en").get_data(as_text=True)
+    assert "The user consented again for the same client" in english
+    assert first["access_token"] not in text + english  # never a token value
+
+
+def test_revoking_a_grant_from_the_dashboard_ends_its_tokens(client, control):
+    tokens = mint_tokens(client, control, "C0001", "c0001-viewer")
+    grant = control("GET", "/contracts/C0001/authorizations")["authorizations"][-1]["grantId"]
+    login(client)
+    page = f"{UI}/contracts/C0001/oauth"
+    assert post(client, f"/contracts/C0001/oauth/grants/{grant}/revoke", {}, page=page).status_code == 302
+    assert client.get("/corporation/v1/accounts", headers=bearer(tokens)).status_code == 401
+    shown = control("GET", "/contracts/C0001/authorizations")["authorizations"][-1]
+    assert (shown["status"], shown["revokedReason"]) == ("revoked", "control")
+    assert "サンドボックス管理操作で取消" in client.get(page).get_data(as_text=True)
+
+
+def test_privileges_are_edited_on_the_users_table(client, control):
+    mint_tokens(client, control, "C0001", "c0001-clerk")
+    login(client)
+    page = f"{UI}/contracts/C0001"
+    post(client, "/contracts/C0001/users/c0001-clerk/privileges", {"privileges": ["account"]}, page=page)
+    user = next(u for u in control("GET", "/contracts/C0001")["users"] if u["userId"] == "c0001-clerk")
+    assert user["privileges"] == ["account"]
+    post(client, "/contracts/C0001/users/c0001-clerk/privileges", {}, page=page)  # none: grants end (§5(5)①)
+    assert "終了したアクセス許可 1 件" in client.get(page).get_data(as_text=True)
+    grant = control("GET", "/contracts/C0001/authorizations")["authorizations"][-1]
+    assert grant["revokedReason"] == "privilege_removed"
 
 
 # -- the browser ------------------------------------------------------------------------------------
