@@ -199,6 +199,33 @@ def test_the_statement_pages_forward_and_back(client):
     assert client.get(f"{UI}/contracts/C0001/accounts/999999999999").status_code == 404
 
 
+# -- transfers -------------------------------------------------------------------------------------
+
+
+def test_transfers_show_status_items_and_history_in_both_languages(client, control):
+    login(client)
+    listed = control("GET", "/contracts/C0001/transfers")["transfers"]
+    failed = next(tr for tr in listed if tr["transferStatus"] == "40")
+    text = client.get(f"{UI}/contracts/C0001/transfers").get_data(as_text=True)
+    assert f'id="transfer-{failed["applyNo"]}"' in text
+    assert "手続不成立" in text and "申請中" in text and failed["failureReason"] in text
+    english = client.get(f"{UI}/contracts/C0001/transfers?lang=en&status=40").get_data(as_text=True)
+    assert "Failed" in english and english.count('id="transfer-') == sum(
+        tr["transferStatus"] == "40" for tr in listed
+    )
+    assert client.get(f"{UI}/contracts/C0001/transfers?status=nonsense").status_code == 200
+
+
+def test_the_transfers_tab_follows_the_clock(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0001/transfers"
+    reserved = [tr["applyNo"] for tr in control("GET", "/contracts/C0001/transfers?status=11")["transfers"]]
+    assert reserved
+    post(client, "/contracts/C0001/clock", {"action": "advance", "by": "1d"}, page=page)
+    text = client.get(f"{page}?status=11").get_data(as_text=True)
+    assert all(f'id="transfer-{no}"' not in text for no in reserved)  # executed on their date at 09:00
+
+
 # -- grants and tokens -----------------------------------------------------------------------------
 
 

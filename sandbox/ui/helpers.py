@@ -20,6 +20,7 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOLIDAYS_EN = {"土曜日": "Saturday", "日曜日": "Sunday", "年末年始休業日": "Year-end closure"}
 BADGES = {"active": "ok", "suspended": "warn", "terminated": "bad"}
 TABS: list[tuple[str, str]] = [("overview", "ui.contract_page")]
+TAB_ORDER = ("overview", "transfers", "oauth", "faults", "timeline")
 
 
 def csrf_field() -> Markup:
@@ -93,6 +94,7 @@ def add_tab(key: str, endpoint: str) -> None:
     """Show a contract tab (a panel of another subsystem) once that subsystem is installed."""
     if (key, endpoint) not in TABS:
         TABS.append((key, endpoint))
+        TABS.sort(key=lambda tab: TAB_ORDER.index(tab[0]) if tab[0] in TAB_ORDER else len(TAB_ORDER))
 
 
 def context() -> dict[str, Callable[..., Any]]:
