@@ -8,6 +8,7 @@ from flask import Flask
 
 from sandbox import config, errors, oauth, store
 from sandbox.api import accounts as api_accounts
+from sandbox.api import docs as api_docs
 from sandbox.api import transfers as api_transfers
 from sandbox.control import init_app as init_control
 from sandbox.control.fault_views import init_app as init_faults
@@ -26,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_control(app)
     oauth.init_app(app)
     api_accounts.init_app(app)
+    api_docs.init_app(app)
     api_transfers.init_app(app)
     init_ui(app)
     init_faults(app)  # last: its WSGI middleware must wrap everything
