@@ -18,7 +18,7 @@ Sealer = Callable[[dict[str, str]], dict[str, str]]
 
 def api_time(stamp: str | None) -> str | None:
     """A stored time as the API shows it (None stays None)."""
-    return clock.toapi_time(clock.from_db(stamp)) if stamp else None
+    return clock.to_api(clock.from_db(stamp)) if stamp else None
 
 
 def result_code(status: str) -> str:
@@ -35,7 +35,7 @@ def status_fields(req: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def item(found: dict[str, Any], seal: Sealer | None = None) -> dict[str, Any]:
+def item(found: dict[str, Any], seal: Sealer | None = None, *, internal: bool = False) -> dict[str, Any]:
     ben = beneficiaries.public(found)
     shown = {
         "itemId": str(found["item_id"]),
@@ -45,8 +45,8 @@ def item(found: dict[str, Any], seal: Sealer | None = None) -> dict[str, Any]:
         **({"ediInfo": found["edi"]} if found["edi"] else {}),
         **(seal(ben) if seal else ben),
     }
-    if found["beneficiary_account_id"] and not seal:
-        shown["beneficiaryAccountId"] = found["beneficiary_account_id"]  # a sandbox account (control view)
+    if internal and found["beneficiary_account_id"]:
+        shown["beneficiaryAccountId"] = found["beneficiary_account_id"]  # the sandbox account credited
     return shown
 
 
@@ -63,8 +63,10 @@ def transition(found: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in shown.items() if v is not None}
 
 
-def detail(db: Database, req: dict[str, Any], seal: Sealer | None = None) -> dict[str, Any]:
-    """One request with its items and its history of transitions."""
+def detail(
+    db: Database, req: dict[str, Any], seal: Sealer | None = None, *, internal: bool = False
+) -> dict[str, Any]:
+    """One request with its items and its history; ``internal`` (control API) adds the sandbox account credited."""
     shown = {
         **status_fields(req),
         "transferDesignatedDate": req["designated_date"],
@@ -87,7 +89,7 @@ def detail(db: Database, req: dict[str, Any], seal: Sealer | None = None) -> dic
         "executedDatetime": api_time(req["executed_at"]),
         "failureReason": req["failure_reason"],
         "fundsReturnedDatetime": api_time(req["returned_at"]),
-        "transfers": [item(i, seal) for i in transfers.items_of(db, req["id"])],
+        "transfers": [item(i, seal, internal=internal) for i in transfers.items_of(db, req["id"])],
         "history": [transition(t) for t in transfers.transitions_of(db, req["id"])],
     }
     return {k: v for k, v in shown.items() if v is not None}

@@ -33,7 +33,11 @@ def list_transfers(contract_id: str) -> Response:
         (contract_id, status) if status else (contract_id,),
     )
     return reply(
-        {"contractId": contract_id, "transfers": [detail(db, r) for r in found], "count": len(found)}
+        {
+            "contractId": contract_id,
+            "transfers": [detail(db, r, internal=True) for r in found],
+            "count": len(found),
+        }
     )
 
 
@@ -42,4 +46,4 @@ def show_transfer(contract_id: str, apply_no: str) -> Response:
     auth.allow_contract(contract_id)
     db = get_db()
     _contract, _now = events.touch(db, contract_id)
-    return reply(detail(db, transfers.find(db, [contract_id], apply_no)))
+    return reply(detail(db, transfers.find(db, [contract_id], apply_no), internal=True))
