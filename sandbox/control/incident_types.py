@@ -27,6 +27,7 @@ Apply = Callable[[Database, dict[str, Any], dict[str, Any], datetime], dict[str,
 
 @dataclass(frozen=True)
 class Kind:
+    summary: str  # one line, for the CLI help and the docs
     check: Check
     apply: Apply
     fields: tuple[str, ...]  # parameters it accepts besides type and at/in
@@ -346,18 +347,75 @@ def _check_maintenance(
 
 
 KINDS: dict[str, Kind] = {
-    "revoke-tokens": Kind(_check_revoke, _revoke, ("userId", "clientId")),
-    "withdraw-service": Kind(_check_withdraw, _withdraw, ("services",)),
-    "reinstate-service": Kind(_check_reinstate, _reinstate, ("services",)),
-    "suspend": Kind(_status_check("active"), _status_apply("suspended"), ()),
-    "resume": Kind(_status_check("suspended"), _status_apply("active"), ()),
-    "terminate": Kind(_status_check(""), _terminate, ()),
-    "maintenance": Kind(
-        _check_maintenance, _none, ("start", "end", "duration", "recur", "until"), window=True
+    "revoke-tokens": Kind(
+        "The bank ends grants and their tokens early (§5(5)②): the contract's, a user's or a client's.",
+        _check_revoke,
+        _revoke,
+        ("userId", "clientId"),
     ),
-    "rotate-key": Kind(_check_rotate, _rotate, ("clientId", "grace")),
-    "password-change": Kind(_check_password, _password, ("userId", "password")),
-    "privilege-change": Kind(_check_privileges, _privileges, ("userId", "privileges")),
-    "double-login": Kind(_check_double_login, _none, ("userId", "duration"), window=True),
-    "return-funds": Kind(_check_return, _return, ("applyNo", "reason")),
+    "withdraw-service": Kind(
+        "The bank narrows the API linkage scope (§7(4)①): tokens lose the services at once.",
+        _check_withdraw,
+        _withdraw,
+        ("services",),
+    ),
+    "reinstate-service": Kind(
+        "The bank gives withdrawn services back to the linkage scope (§7(4)①).",
+        _check_reinstate,
+        _reinstate,
+        ("services",),
+    ),
+    "suspend": Kind(
+        "The bank suspends the service (§7(4)②): every API call fails until resumed.",
+        _status_check("active"),
+        _status_apply("suspended"),
+        (),
+    ),
+    "resume": Kind(
+        "The suspended service comes back (§7(4)②).", _status_check("suspended"), _status_apply("active"), ()
+    ),
+    "terminate": Kind(
+        "The Web21 contract ends and the service with it (§8, §9): every grant ends; nothing more applies.",
+        _status_check(""),
+        _terminate,
+        (),
+    ),
+    "maintenance": Kind(
+        "A maintenance window on the contract clock (§2(4)), once, nightly or weekly: 503 with Retry-After.",
+        _check_maintenance,
+        _none,
+        ("start", "end", "duration", "recur", "until"),
+        window=True,
+    ),
+    "rotate-key": Kind(
+        "A new encryption key (§5(2)②); the old key is retired at once or after a grace period.",
+        _check_rotate,
+        _rotate,
+        ("clientId", "grace"),
+    ),
+    "password-change": Kind(
+        "The user's login password changes: their grants end and they must consent again.",
+        _check_password,
+        _password,
+        ("userId", "password"),
+    ),
+    "privilege-change": Kind(
+        "New server-connection privileges (§5(3)②); removing all of them ends the user's grants (§5(5)①).",
+        _check_privileges,
+        _privileges,
+        ("userId", "privileges"),
+    ),
+    "double-login": Kind(
+        "The user is logged in to internet banking: API calls with their tokens fail while it lasts.",
+        _check_double_login,
+        _none,
+        ("userId", "duration"),
+        window=True,
+    ),
+    "return-funds": Kind(
+        "An executed transfer to another bank comes back as 資金返却 (status 22), now or after N days.",
+        _check_return,
+        _return,
+        ("applyNo", "reason"),
+    ),
 }

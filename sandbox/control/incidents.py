@@ -46,9 +46,12 @@ def create(db: Database, contract_id: str, data: dict[str, Any]) -> dict[str, An
         contract = contracts.get(db, contract_id)
         if contract["status"] == "terminated":
             raise ContractTerminated(f"contract {contract_id} is terminated: no incident applies to it")
-        params = kind.check(db, contract, {k: v for k, v in data.items() if k in kind.fields}, now)
-        shown_once = params.pop("_password", None)
         due = _due(data, now)
+        given = {k: v for k, v in data.items() if k in kind.fields}
+        if kind_name == "maintenance" and "start" not in given:
+            given["start"] = clock.to_api(due)  # "in 30m" / "at" say when the window opens
+        params = kind.check(db, contract, given, now)
+        shown_once = params.pop("_password", None)
         incident_id = insert(db, "incidents", _columns(kind_name, contract_id, params, due, now))
         if kind.window:
             _open_window(db, incident_id, kind_name, params, due)

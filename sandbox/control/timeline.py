@@ -217,4 +217,4 @@ SOURCES: list[Callable[[Database, str, tuple[str, str], int], list[Entry]]] = [
 
 def render(entries: list[Entry]) -> str:
     """The timeline as text, one line per entry (for the CLI)."""
-    return "\n".join(f"{e['at']}  {e['kind']:<9} {e['summary']}" for e in entries)
+    return "\n".join(f"{e['at']}  {e['kind']:<10} {e['summary']}" for e in entries)

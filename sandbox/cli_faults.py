@@ -1,0 +1,392 @@
+"""``web21-sandbox fault``, ``incident``, ``requests`` and ``timeline``: rehearse failures, see what happened."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from sandbox.cli import CONTEXT, echo_json, main, pass_client
+from sandbox.control import timeline
+from sandbox.control.client import ControlClient
+from sandbox.control.faults import EFFECTS
+from sandbox.control.incident_types import KINDS
+
+# CLI option → (where in the rule body, its name there)
+EFFECT_OPTIONS = {
+    "ms": "ms",
+    "jitter_ms": "jitterMs",
+    "status": "status",
+    "error_code": "errorCode",
+    "retry_after": "retryAfter",
+    "hold_ms": "holdMs",
+    "bytes_": "bytes",
+    "bytes_per_second": "bytesPerSecond",
+}
+TRIGGER_OPTIONS = ("probability", "seed", "nth", "after", "times")
+
+
+# -- fault ----------------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def fault() -> None:
+    """Fault rules: break API and OAuth requests on purpose, at the HTTP or the connection level.
+
+    \b
+    Example:
+      web21-sandbox fault add response_lost --contract C0001 --method POST \\
+          --path /corporation/v1/transfer/request --times 1
+      web21-sandbox fault add reset --path '/corporation/v1/*' --probability 0.2 --seed 7
+      web21-sandbox fault list
+      web21-sandbox fault clear
+    """
+
+
+@fault.command("add")
+@click.argument("effect", type=click.Choice(list(EFFECTS)))
+@click.option("--contract", "contract_id", help="Only this contract's requests.")
+@click.option("--method", help="Only this HTTP method (GET, POST...).")
+@click.option("--path", default="*", show_default=True, help="Glob over the request path.")
+@click.option("--client", "client_id", help="Only this client ID.")
+@click.option("--user", "user_id", help="Only this 利用者ID (needs --contract).")
+@click.option("--ms", type=int, help="latency: milliseconds.")
+@click.option("--jitter-ms", type=int, help="latency: up to this many more milliseconds.")
+@click.option("--status", type=int, help="http_error / commit_then_error: the HTTP status.")
+@click.option("--error-code", help="http_error / commit_then_error: the errorCode sent.")
+@click.option("--retry-after", type=int, help="http_error / maintenance / rate_limit: Retry-After seconds.")
+@click.option("--hold-ms", type=int, help="timeout: how long the connection is held before it closes.")
+@click.option("--bytes", "bytes_", type=int, help="truncated: body bytes sent before the connection closes.")
+@click.option("--bytes-per-second", type=int, help="slow_body: the trickle rate.")
+@click.option("--probability", type=float, help="Fire with this probability (0-1), replayable with --seed.")
+@click.option("--seed", type=int, help="Seed of the probability draws (default: the rule id).")
+@click.option("--nth", type=int, help="Fire on the Nth matching request only.")
+@click.option("--after", type=int, help="Fire only after the first N matching requests.")
+@click.option("--times", type=int, help="Fire at most N times.")
+@click.option("--window-start", help="Active from this contract time (ISO 8601).")
+@click.option("--window-end", help="Active until this contract time (ISO 8601).")
+@click.option("--note", help="A note kept with the rule.")
+@pass_client
+def fault_add(client: ControlClient, effect: str, **options: Any) -> None:
+    """Add a rule that applies EFFECT to matching requests when its trigger fires.
+
+    \b
+    Effects: latency, slow_body, http_error, maintenance, rate_limit, reset, timeout, truncated,
+    response_lost (processed and committed, then the connection is reset), commit_then_error.
+    Example:
+      web21-sandbox fault add response_lost --contract C0001 --method POST \\
+          --path /corporation/v1/transfer/request --times 1
+      web21-sandbox fault add http_error --status 503 --retry-after 30 --path '/corporation/v1/*' --nth 2
+      web21-sandbox fault add latency --ms 1500 --jitter-ms 500 --contract C0001
+    """
+    match = {
+        "contractId": options["contract_id"],
+        "method": options["method"],
+        "path": options["path"],
+        "clientId": options["client_id"],
+        "userId": options["user_id"],
+    }
+    body: dict[str, Any] = {
+        "match": {k: v for k, v in match.items() if v is not None},
+        "effect": {
+            "type": effect,
+            **{name: options[opt] for opt, name in EFFECT_OPTIONS.items() if options[opt] is not None},
+        },
+        "trigger": {name: options[name] for name in TRIGGER_OPTIONS if options[name] is not None},
+    }
+    window = {k: options[f"window_{k}"] for k in ("start", "end") if options[f"window_{k}"]}
+    if window:
+        body["trigger"]["window"] = window
+    if options["note"]:
+        body["note"] = options["note"]
+    rule = client.call("POST", "/faults", body)
+    click.echo(f"added {_rule_line(rule)}")
+    for warning in rule.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _rule_line(rule: dict[str, Any]) -> str:
+    match, effect = rule["match"], rule["effect"]
+    params = " ".join(f"{k}={v}" for k, v in effect.items() if k != "type")
+    trigger = " ".join(f"{k}={v}" for k, v in rule["trigger"].items() if k != "window")
+    window = rule["trigger"].get("window")
+    if window:
+        trigger += f" window={window.get('start', '')}..{window.get('end', '')}"
+    scope = " ".join(f"{k}={match[k]}" for k in ("contractId", "clientId", "userId") if k in match)
+    return (
+        f"#{rule['faultId']} {effect['type']}{' ' + params if params else ''} on {match['method']} {match['path']}"
+        f"{' ' + scope if scope else ''} [{trigger}] hits={rule['hits']} fired={rule['fired']}"
+    )
+
+
+@fault.command("list")
+@click.option("--contract", "contract_id", help="Only this contract's rules.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
+@pass_client
+def fault_list(client: ControlClient, contract_id: str | None, as_json: bool) -> None:
+    """List the rules with their hit and fire counts.
+
+    \b
+    Example:
+      web21-sandbox fault list
+      web21-sandbox fault list --contract C0001 --json
+    """
+    found = client.call("GET", "/faults", params={"contractId": contract_id} if contract_id else None)
+    if as_json:
+        echo_json(found["faults"])
+        return
+    for rule in found["faults"]:
+        click.echo(_rule_line(rule))
+    if not found["faults"]:
+        click.echo("no fault rules")
+
+
+@fault.command("clear")
+@click.argument("fault_id", required=False, type=int)
+@click.option("--contract", "contract_id", help="Only this contract's rules.")
+@pass_client
+def fault_clear(client: ControlClient, fault_id: int | None, contract_id: str | None) -> None:
+    """Delete one rule (FAULT_ID) or every rule (of one contract).
+
+    \b
+    Example:
+      web21-sandbox fault clear          # every rule
+      web21-sandbox fault clear 3
+      web21-sandbox fault clear --contract C0001
+    """
+    if fault_id is not None:
+        client.call("DELETE", f"/faults/{fault_id}")
+        click.echo(f"deleted fault rule #{fault_id}")
+        return
+    result = client.call("DELETE", "/faults", params={"contractId": contract_id} if contract_id else None)
+    click.echo(f"deleted {result['deleted']} fault rule(s)")
+
+
+# -- incident -------------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def incident() -> None:
+    """Bank-side incidents that change real state: revoked tokens, a suspended contract, maintenance...
+
+    \b
+    Example:
+      web21-sandbox incident suspend --contract C0001
+      web21-sandbox incident maintenance --contract C0001 --start 2026-04-01T23:00 --duration 2h --recur nightly
+      web21-sandbox incident revoke-tokens --contract C0001 --user c0001-clerk --in 30m
+      web21-sandbox incident list --contract C0001
+    """
+
+
+INCIDENT_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "userId": ("--user", {"help": "利用者ID."}),
+    "clientId": ("--client", {"help": "Client ID."}),
+    "services": ("--services", {"help": "Comma-separated: account,transfer,transfer-approval."}),
+    "privileges": ("--privileges", {"help": "Comma-separated new privileges (empty string: none)."}),
+    "password": ("--password", {"help": "The new password (default: generated, printed once)."}),
+    "start": ("--start", {"help": "Window start, contract time (default: now)."}),
+    "end": ("--end", {"help": "Window end, contract time."}),
+    "duration": ("--duration", {"help": "Window length: 90m, 2h, 1d..."}),
+    "recur": ("--recur", {"type": click.Choice(["nightly", "weekly"]), "help": "Repeat the window."}),
+    "until": ("--until", {"help": "Last time a recurring window may start."}),
+    "grace": ("--grace", {"help": "How long the old key keeps working (e.g. 1h)."}),
+    "applyNo": ("--apply-no", {"help": "applyNo of the executed transfer."}),
+    "reason": ("--reason", {"help": "Why the funds came back."}),
+}
+LISTS = ("services", "privileges")
+
+
+def _incident_command(kind: str) -> None:
+    fields = KINDS[kind].fields
+    first = KINDS[kind].summary
+
+    @pass_client
+    def command(
+        client: ControlClient, contract_id: str, at: str | None, in_: str | None, **options: Any
+    ) -> None:
+        body: dict[str, Any] = {"type": kind}
+        for name in fields:
+            value = options.get(name)
+            if value is not None:
+                body[name] = [v for v in value.split(",") if v] if name in LISTS else value
+        if at:
+            body["at"] = at
+        if in_:
+            body["in"] = in_
+        if options.get("days") is not None:
+            body["days"] = options["days"]
+        shown = client.call("POST", f"/contracts/{contract_id}/incidents", body)
+        click.echo(_incident_line(shown))
+        if "password" in shown:
+            click.echo(f"new password for {shown['params']['userId']}: {shown['password']}")
+
+    command.__doc__ = f"{first}\n\n\b\nExample:\n  web21-sandbox incident {kind} --contract C0001" + _example(
+        kind
+    )
+    for name in reversed(fields):
+        flag, extra = INCIDENT_OPTIONS[name]
+        command = click.option(flag, name, **extra)(command)
+    if kind == "return-funds":
+        command = click.option("--days", type=int, help="The funds come back after this many days.")(command)
+    command = click.option("--in", "in_", help="Apply after this long on the contract clock (e.g. 2h).")(
+        command
+    )
+    command = click.option("--at", help="Apply at this contract time (ISO 8601).")(command)
+    command = click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")(
+        command
+    )
+    incident.command(kind, context_settings=CONTEXT)(command)
+
+
+def _example(kind: str) -> str:
+    return {
+        "revoke-tokens": " --user c0001-clerk",
+        "withdraw-service": " --services transfer",
+        "reinstate-service": " --services transfer",
+        "maintenance": " --duration 2h --in 30m",
+        "rotate-key": " --grace 1h",
+        "password-change": " --user c0001-clerk",
+        "privilege-change": " --user c0001-clerk --privileges account",
+        "double-login": " --user c0001-clerk --duration 15m",
+        "return-funds": " --apply-no 2026040100000001 --days 2",
+    }.get(kind, "")
+
+
+for _kind in KINDS:
+    _incident_command(_kind)
+
+
+def _incident_line(shown: dict[str, Any]) -> str:
+    when = shown.get("appliedAt") or shown.get("dueAt")
+    window = f" {shown['startsAt']}..{shown.get('endsAt', '')}" if shown.get("startsAt") else ""
+    params = " ".join(f"{k}={v}" for k, v in shown["params"].items())
+    result = f" → {shown['result']}" if shown.get("result") else ""
+    return f"#{shown['incidentId']} {shown['type']} {shown['status']} at {when}{window}{' ' + params if params else ''}{result}"
+
+
+@incident.command("list")
+@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@pass_client
+def incident_list(client: ControlClient, contract_id: str) -> None:
+    """List a contract's incidents: scheduled, active windows, done, failed, cancelled.
+
+    \b
+    Example:
+      web21-sandbox incident list --contract C0001
+    """
+    for shown in client.call("GET", f"/contracts/{contract_id}/incidents")["incidents"]:
+        click.echo(_incident_line(shown))
+
+
+@incident.command("end")
+@click.argument("incident_id", type=int)
+@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@pass_client
+def incident_end(client: ControlClient, incident_id: int, contract_id: str) -> None:
+    """Cancel a scheduled incident, or close a window now (maintenance over, the user logged out).
+
+    \b
+    Example:
+      web21-sandbox incident end 3 --contract C0001
+    """
+    click.echo(_incident_line(client.call("DELETE", f"/contracts/{contract_id}/incidents/{incident_id}")))
+
+
+# -- requests and timeline --------------------------------------------------------------------------------
+
+
+@main.command("requests")
+@click.option("--contract", "contract_id", help="Only this contract's requests.")
+@click.option("--limit", default=20, show_default=True, type=int, help="How many of the latest to show.")
+@click.option("--faulted", is_flag=True, help="Only requests a fault or an incident changed.")
+@click.option(
+    "--follow", "-f", is_flag=True, help="Keep printing new requests as they arrive (Ctrl-C stops)."
+)
+@click.option(
+    "--interval", default=0.5, show_default=True, type=float, help="Seconds between polls with --follow."
+)
+@click.option("--polls", type=int, hidden=True, help="Stop --follow after this many polls (tests).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_client
+def requests_(
+    client: ControlClient,
+    contract_id: str | None,
+    limit: int,
+    faulted: bool,
+    follow: bool,
+    interval: float,
+    polls: int | None,
+    as_json: bool,
+) -> None:
+    """Show the request log: every API and OAuth request, who sent it, what it got, the fault applied.
+
+    \b
+    Example:
+      web21-sandbox requests --contract C0001
+      web21-sandbox requests --follow
+      web21-sandbox --url http://127.0.0.1:8021 requests -f --faulted
+    """
+    params: dict[str, Any] = {"limit": limit}
+    if contract_id:
+        params["contractId"] = contract_id
+    if faulted:
+        params["faulted"] = "true"
+    page = client.call("GET", "/requests", params=params)
+    _print_requests(page["requests"], as_json)
+    after, count = page["lastId"] or 0, 0
+    while follow and (polls is None or count < polls):
+        time.sleep(interval)
+        count += 1
+        page = client.call("GET", "/requests", params={**params, "afterId": after, "limit": 1000})
+        _print_requests(page["requests"], as_json)
+        after = page["lastId"] or after
+
+
+def _print_requests(entries: list[dict[str, Any]], as_json: bool) -> None:
+    import json
+
+    for e in entries:
+        if as_json:
+            click.echo(json.dumps(e, ensure_ascii=False))
+            continue
+        shown = e.get("sentStatus", "---")
+        code = f" {e['errorCode']}" if e.get("errorCode") else ""
+        fault = (
+            f"  [{e['fault']}{' #' + str(e['faultId']) if e.get('faultId') else ''}: {e['outcome']}]"
+            if e.get("fault")
+            else ""
+        )
+        who = "/".join(x for x in (e.get("contractId"), e.get("userId")) if x) or "-"
+        click.echo(
+            f"#{e['requestId']} {e['at']} {who} {e['method']} {e['path']} → {shown}{code} ({e['latencyMs']} ms){fault}"
+        )
+
+
+@main.command("timeline")
+@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@click.option("--since", help="From this contract time (default: the contract's start).")
+@click.option("--until", help="Up to this contract time.")
+@click.option("--limit", default=200, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@pass_client
+def timeline_(
+    client: ControlClient, contract_id: str, since: str | None, until: str | None, limit: int, as_json: bool
+) -> None:
+    """Print what happened to a contract, in contract-time order: requests, faults, clock, incidents, state.
+
+    \b
+    Example:
+      web21-sandbox timeline --contract C0001
+      web21-sandbox timeline --contract C0001 --since 2026-04-01T09:00 --json
+    """
+    params: dict[str, Any] = {"limit": limit}
+    for name, value in (("since", since), ("until", until)):
+        if value:
+            params[name] = value
+    found = client.call("GET", f"/contracts/{contract_id}/timeline", params=params)
+    if as_json:
+        echo_json(found["entries"])
+        return
+    if found["entries"]:
+        click.echo(timeline.render(found["entries"]))
