@@ -8,7 +8,9 @@ tokens = mint_tokens_live(live_server, "C0001", "c0001-approver", "transfer-appr
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from flask.testing import FlaskClient
@@ -89,3 +91,56 @@ def mint_tokens_live(
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, html[-1500:]
+    return found.group(1)
+
+
+def consent_pages(
+    client: FlaskClient,
+    control: Any,
+    contract_id: str,
+    user: str,
+    scope: str = "account offline_access",
+    *,
+    services: list[str] | None = None,
+    action: str = "approve",
+    extra: dict[str, str] | None = None,
+) -> Any:
+    """Walk the real consent pages with the test client (login → OTP → decide); the final 302 response."""
+    demo = demo_client(control, contract_id)
+    start = client.get(
+        "/auth/v1/authorization",
+        query_string={
+            "response_type": "code",
+            "client_id": demo["clientId"],
+            "redirect_uri": demo["redirectUri"],
+            "scope": scope,
+            "state": "st-1",
+            **(extra or {}),
+        },
+    )
+    assert start.status_code == 303, start.get_data(as_text=True)
+    token = csrf_of(client.get("/auth/v1/authorization/step").get_data(as_text=True))
+    form = {"csrf_token": token, "login_id": user, "password": "Passw0rd!"}
+    assert client.post("/auth/v1/authorization/login", data=form).status_code == 303
+    otp = control("GET", f"/contracts/{contract_id}/users/{user}/otp", status=200)["otp"]
+    assert (
+        client.post("/auth/v1/authorization/otp", data={"csrf_token": token, "otp": otp}).status_code == 303
+    )
+    chosen = services if services is not None else [s for s in scope.split() if s != "offline_access"]
+    return client.post(
+        "/auth/v1/authorization/consent", data={"csrf_token": token, "action": action, "service": chosen}
+    )
+
+
+def callback_params(response: Any) -> dict[str, str]:
+    """The query parameters of a redirect back to the client."""
+    location = response.headers["Location"]
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
