@@ -269,6 +269,7 @@ COMMAND_MODULES = [
     "sandbox.cli_workshop",
     "sandbox.cli_transfers",
     "sandbox.oauth.cli",
+    "sandbox.cli_scenario",
     "sandbox.cli_faults",
 ]
 for _module in COMMAND_MODULES:

@@ -1,0 +1,421 @@
+"""What each step kind accepts: the checks behind ``scenario check``, one small function per kind.
+
+Each check returns the step's normalised body (durations parsed, shorthands expanded) and adds a
+problem naming the step and field for anything wrong. docs/scenarios.md describes the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sandbox import clock
+from sandbox.errors import BankError
+from sandbox.scenario.model import Problems, Scenario, Step, line_of, parse_duration
+
+CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it takes
+    "consent": ("role",),
+    "accounts": (),
+    "balances": (),
+    "transactions": ("account", "days"),
+    "transfer": ("amount", "to", "date", "edi", "ref", "account"),
+    "approve": ("ref",),
+    "status": ("ref",),
+    "sync": (),
+    "set-key": (),
+    "stop": (),
+}
+ROLES = ("operator", "approver")
+TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key")
+INCIDENTS = (  # DESIGN §5; the server checks each type's parameters when the step runs
+    "revoke-tokens",
+    "withdraw-service",
+    "reinstate-service",
+    "suspend",
+    "resume",
+    "terminate",
+    "maintenance",
+    "rotate-key",
+    "password-change",
+    "privilege-change",
+    "double-login",
+    "return-funds",
+)
+REQUEST_FIELDS = (
+    *("requestId", "contractId", "clientId", "userId", "grantId", "method", "path", "status", "outcome"),
+    *("errorCode", "latencyMs", "idempotencyKey", "faultId", "fault", "bodyDigest", "bodySize", "at"),
+)
+SOURCES = ("request", "timeline", "reply", "order", "gap")
+EXPECT_KEYS = (*SOURCES, "since", "until", "within", "count", "of")
+BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
+
+
+def _where(step: Step, field: str | None = None) -> str:
+    return f"step {step.index} ({step.kind})" + (f" field {field!r}" if field else "")
+
+
+def check_step(step: Step, problems: Problems) -> Any:
+    return KINDS[step.kind](step, step.body, problems)
+
+
+# -- world changes ---------------------------------------------------------------------------------
+
+
+def _clock(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if body in ("freeze", "resume"):
+        return {body: True}
+    if not isinstance(body, dict) or len(body) != 1:
+        problems.add(_where(step), "use one of: freeze, resume, {advance: 2h}, {set: ISO 8601}", step.line)
+        return {}
+    ((key, value),) = body.items()
+    try:
+        if key == "advance":
+            return {"advance": clock.parse_duration(str(value))}
+        if key == "set":
+            return {"set": clock.parse_instant(value)}
+        if key in ("freeze", "resume") and value is True:
+            return {key: True}
+    except ValueError as exc:
+        problems.add(_where(step, key), str(exc), step.line)
+        return {}
+    problems.add(_where(step, key), "use one of: freeze, resume, advance, set", step.line)
+    return {}
+
+
+def check_settings(value: Any, problems: Problems, where: str, line: int | None) -> dict[str, Any]:
+    """Contract settings, checked by the same rules as ``PATCH /sandbox/v1/contracts/{id}/settings``."""
+    from sandbox.bank import contracts
+
+    try:
+        return dict(contracts.validate_settings(value))
+    except BankError as exc:
+        problems.add(where, exc.detail or exc.message_en, line_of(value) or line)
+        return {}
+
+
+def _settings(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    return check_settings(body, problems, _where(step), step.line)
+
+
+def _deposit(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        problems.add(_where(step), "must be a mapping {amount, account?, remitter?, edi?}", step.line)
+        return {}
+    _known(step, body, ("amount", "account", "remitter", "edi"), problems)
+    amount = body.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        problems.add(_where(step, "amount"), "required: a positive whole number of yen", step.line)
+    for name in ("account", "remitter", "edi"):
+        if body.get(name) is not None and not isinstance(body[name], str | int):
+            problems.add(_where(step, name), "must be a string", step.line)
+    return dict(body)
+
+
+def _fault(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    """A fault rule as ``POST /sandbox/v1/faults`` takes it; the run adds the contract to its match."""
+    if not isinstance(body, dict):
+        problems.add(_where(step), "must be a fault rule {match?, effect, trigger?, note?}", step.line)
+        return {}
+    try:
+        from sandbox.control import faults
+    except ImportError:  # the faults subsystem is not installed: check the shape only
+        _known(step, body, ("match", "effect", "trigger", "note"), problems)
+        return dict(body)
+    try:
+        faults.parse_rule({**body, "match": {**(body.get("match") or {}), "contractId": "C0000"}})
+    except BankError as exc:
+        field = exc.details[0]["errorDetailsCode"] if exc.details else None
+        problems.add(
+            _where(step, field if field != exc.code else None), exc.detail or exc.message_en, step.line
+        )
+    return dict(body)
+
+
+def _clear_faults(step: Step, body: Any, problems: Problems) -> bool:
+    if body is not True:
+        problems.add(_where(step), "write 'clear_faults: true'", step.line)
+    return True
+
+
+def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if isinstance(body, str):
+        body = {"type": body}
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        problems.add(_where(step, "type"), f"required: one of {', '.join(INCIDENTS)}", step.line)
+        return {}
+    if body["type"] not in INCIDENTS:
+        problems.add(
+            _where(step, "type"),
+            f"unknown incident {body['type']!r}; known: {', '.join(INCIDENTS)}",
+            step.line,
+        )
+    return dict(body)
+
+
+def _note(step: Step, body: Any, problems: Problems) -> str:
+    if not isinstance(body, str) or not body.strip():
+        problems.add(_where(step), "must be a text", step.line)
+        return ""
+    return body.strip()
+
+
+# -- the client under test -------------------------------------------------------------------------
+
+
+def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if isinstance(body, str):
+        body = {"do": body}
+    if not isinstance(body, dict) or body.get("do") not in CLIENT_ACTIONS:
+        problems.add(_where(step, "do"), f"required: one of {', '.join(CLIENT_ACTIONS)}", step.line)
+        return {}
+    action, allowed = body["do"], CLIENT_ACTIONS[body["do"]]
+    _known(step, body, ("do", "timeout", *allowed), problems)
+    checked: dict[str, Any] = dict(body)
+    if "timeout" in body:
+        checked["timeout"] = _dur(step, body, "timeout", problems)
+    if body.get("role") is not None and body["role"] not in ROLES:
+        problems.add(_where(step, "role"), f"must be one of {', '.join(ROLES)}", step.line)
+    if action == "transfer":
+        amount = body.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            problems.add(_where(step, "amount"), "required: a positive whole number of yen", step.line)
+        if body.get("to") is not None:
+            _beneficiary(step, body["to"], problems)
+        if body.get("date") is not None and body["date"] != "today":
+            try:
+                clock.parse_instant(str(body["date"]))
+            except ValueError:
+                problems.add(_where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
+    if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
+        problems.add(_where(step, "days"), "must be a whole number of days", step.line)
+    return checked
+
+
+def _beneficiary(step: Step, to: Any, problems: Problems) -> None:
+    if not isinstance(to, dict):
+        problems.add(_where(step, "to"), f"must be a mapping of {', '.join(BENEFICIARY_FIELDS)}", step.line)
+        return
+    for name in BENEFICIARY_FIELDS:
+        if not isinstance(to.get(name), str):
+            problems.add(_where(step, f"to.{name}"), "required: a string", line_of(to) or step.line)
+
+
+# -- observations ----------------------------------------------------------------------------------
+
+
+def _wait(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        problems.add(_where(step), "must be a mapping {request|timeline: MATCH, timeout?, since?}", step.line)
+        return {}
+    _known(step, body, ("request", "timeline", "timeout", "since"), problems)
+    sources = [s for s in ("request", "timeline") if s in body]
+    if len(sources) != 1:
+        problems.add(_where(step), "needs exactly one of: request, timeline", step.line)
+        return {}
+    checked = {**body, sources[0]: _match(step, sources[0], body[sources[0]], problems)}
+    if "timeout" in body:
+        checked["timeout"] = _dur(step, body, "timeout", problems)
+    return checked
+
+
+def _expect(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        problems.add(_where(step), f"must be a mapping with one of: {', '.join(SOURCES)}", step.line)
+        return {}
+    _known(step, body, EXPECT_KEYS, problems)
+    sources = [s for s in SOURCES if s in body]
+    if len(sources) != 1:
+        problems.add(_where(step), f"needs exactly one of: {', '.join(SOURCES)}", step.line)
+        return {}
+    source = sources[0]
+    checked: dict[str, Any] = {**body, "source": source}
+    if source == "order":
+        items = body["order"]
+        if not isinstance(items, list) or len(items) < 2:
+            problems.add(_where(step, "order"), "must be a list of at least two matches", step.line)
+        else:
+            checked["order"] = [
+                _match(step, "request", m, problems, f"order[{i}]") for i, m in enumerate(items)
+            ]
+    elif source == "gap":
+        checked["gap"] = _gap(step, body["gap"], problems)
+    else:
+        checked[source] = _match(step, source, body[source], problems)
+    if step.kind == "expect_not" and source in ("order", "gap", "reply"):
+        problems.add(_where(step, source), "expect_not takes request or timeline", step.line)
+    if step.kind == "expect_not" and "count" in body:
+        problems.add(_where(step, "count"), "expect_not means a count of 0; use expect with count", step.line)
+    checked["count"] = _count(step, body.get("count"), problems) if step.kind == "expect" else {"max": 0}
+    if "within" in body:
+        checked["within"] = _dur(step, body, "within", problems)
+    return checked
+
+
+def _gap(step: Step, gap: Any, problems: Problems) -> dict[str, Any]:
+    if not isinstance(gap, dict) or not {"after", "next", "min"} <= set(gap):
+        problems.add(_where(step, "gap"), "must be {after: MATCH, next: MATCH, min: duration}", step.line)
+        return {}
+    return {
+        "after": _match(step, "request", gap["after"], problems, "gap.after"),
+        "next": _match(step, "request", gap["next"], problems, "gap.next"),
+        "min": _dur(step, gap, "min", problems),
+    }
+
+
+def _count(step: Step, count: Any, problems: Problems) -> dict[str, int]:
+    if count is None:
+        return {"min": 1}
+    if _whole(count):
+        return {"min": count, "max": count}
+    shaped = (
+        isinstance(count, dict)
+        and count
+        and set(count) <= {"min", "max"}
+        and all(map(_whole, count.values()))
+    )
+    if shaped and count.get("min", 0) <= count.get("max", count.get("min", 0)):
+        return dict(count)
+    problems.add(_where(step, "count"), "must be a whole number or {min?, max?} (min ≤ max)", step.line)
+    return {"min": 1}
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _match(
+    step: Step, source: str, match: Any, problems: Problems, name: str | None = None
+) -> dict[str, Any]:
+    """A match: field → expected (glob string, number, list of alternatives, true/false for present/absent)."""
+    name = name or source
+    if not isinstance(match, dict) or not match:
+        problems.add(_where(step, name), "must be a non-empty mapping of field: expected value", step.line)
+        return {}
+    for key, value in match.items():
+        if source == "request" and key not in REQUEST_FIELDS:
+            problems.add(
+                _where(step, f"{name}.{key}"),
+                f"unknown request field; known: {', '.join(REQUEST_FIELDS)}",
+                step.line,
+            )
+        listed = isinstance(value, list) and value and all(_plain(v) for v in value)
+        nested = source != "request" and isinstance(value, dict)
+        if not (_plain(value) or listed or nested):
+            problems.add(
+                _where(step, f"{name}.{key}"), "must be a text, number, true/false, or a list", step.line
+            )
+        if key == "method" and isinstance(value, str):
+            match[key] = value.upper()
+    return dict(match)
+
+
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _dur(step: Step, body: dict[str, Any], key: str, problems: Problems) -> Any:
+    try:
+        return parse_duration(body[key])
+    except ValueError as exc:
+        problems.add(_where(step, key), str(exc), step.line)
+        return None
+
+
+def _known(step: Step, body: dict[str, Any], allowed: tuple[str, ...], problems: Problems) -> None:
+    for key in body:
+        if key not in allowed:
+            problems.add(
+                _where(step, key), f"unknown field; known: {', '.join(allowed)}", line_of(body) or step.line
+            )
+
+
+KINDS: dict[str, Callable[[Step, Any, Problems], Any]] = {
+    "clock": _clock,
+    "settings": _settings,
+    "deposit": _deposit,
+    "fault": _fault,
+    "clear_faults": _clear_faults,
+    "incident": _incident,
+    "client": _client,
+    "wait": _wait,
+    "expect": _expect,
+    "expect_not": _expect,
+    "note": _note,
+}
+
+
+# -- whole-file checks -----------------------------------------------------------------------------
+
+
+def check_references(scenario: Scenario, problems: Problems) -> None:
+    """Labels are unique; ``since``/``until``/``of`` name an earlier step (``of``: a client step)."""
+    seen: dict[str, Step] = {}
+    for step in scenario.steps:
+        body = step.body if isinstance(step.body, dict) else {}
+        for key in ("since", "until", "of"):
+            ref = body.get(key)
+            if ref is None or (key == "since" and ref == "start"):
+                continue
+            target = seen.get(ref) if isinstance(ref, str) else None
+            if target is None:
+                problems.add(_where(step, key), f"no earlier step labelled {ref!r}", step.line)
+            elif key == "of" and target.kind != "client":
+                problems.add(_where(step, key), f"step {ref!r} is not a client step", step.line)
+        if step.label:
+            if step.label in seen or step.label == "start":
+                problems.add(
+                    _where(step, "label"), f"label {step.label!r} is used twice (or is 'start')", step.line
+                )
+            seen[step.label] = step
+
+
+def needs(scenario: Scenario) -> list[str]:
+    """The sandbox subsystems a scenario relies on, derived from its steps."""
+    found: set[str] = set()
+    for step in scenario.steps:
+        body = step.body if isinstance(step.body, dict) else {}
+        if step.kind == "client":
+            found.add("oauth")
+            if body.get("do") in TRANSFER_ACTIONS:
+                found.add("transfers")
+        elif step.kind in ("fault", "clear_faults"):
+            found.add("faults")
+        elif step.kind == "incident":
+            found.add("incidents")
+        elif step.kind in ("wait", "expect", "expect_not"):
+            sources = {body.get("source"), *(k for k in ("request", "timeline") if k in body)}
+            found |= {"request-log"} if sources & {"request", "order", "gap"} else set()
+            found |= {"timeline"} if "timeline" in sources else set()
+    return sorted(found)
+
+
+def describe(step: Step) -> str:
+    """A one-line description of a step for progress lines and reports."""
+    body = step.body
+    if step.kind == "clock" and isinstance(body, dict) and body:
+        ((key, value),) = body.items()
+        shown = clock.to_api(value) if key == "set" else value if key == "advance" else ""
+        return f"clock {key} {shown}".strip()
+    if step.kind == "client" and isinstance(body, dict):
+        args = ", ".join(f"{k}={v}" for k, v in body.items() if k not in ("do", "timeout"))
+        return f"client: {body.get('do')}" + (f" ({args})" if args else "")
+    if step.kind in ("expect", "expect_not", "wait") and isinstance(body, dict):
+        source = body.get("source") or next((s for s in ("request", "timeline") if s in body), "")
+        verb = {"expect": "expect", "expect_not": "expect no", "wait": "wait for"}[step.kind]
+        return f"{verb} {source} {_short(body.get(source))}".strip()
+    if step.kind == "incident" and isinstance(body, dict):
+        return f"incident {body.get('type')}"
+    if step.kind == "fault" and isinstance(body, dict):
+        effect = body.get("effect")
+        return f"fault {effect.get('type') if isinstance(effect, dict) else effect} on {(body.get('match') or {}).get('path', '*')}"
+    if step.kind == "note":
+        return str(body)
+    return step.kind.replace("_", " ")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_short(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    return str(value)

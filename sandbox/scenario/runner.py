@@ -1,0 +1,329 @@
+"""Play a scenario: set the stage, start the client under test, run each step on the contract clock,
+and grade each expectation from what the client was seen to do.
+
+Steps run in order. World steps (clock, settings, deposit, fault, incident) call the control API;
+``client`` steps hand the client a command and wait for its answer; ``wait`` blocks until a request or
+timeline entry appears; ``expect``/``expect_not`` are judged over a window of the request log or the
+timeline (``since``/``until`` a labelled step, default the whole run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox import clock
+from sandbox.scenario import grader
+from sandbox.scenario.channel import ClientGone, ManualClient, ProcessClient
+from sandbox.scenario.checks import describe
+from sandbox.scenario.grader import Outcome
+from sandbox.scenario.model import Scenario, Step
+from sandbox.scenario.report import Progress
+from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare
+from sandbox.scenario.target import RunAbort, Sandbox, Watcher
+
+INTERACTIVE_WITHIN = 2.0  # seconds an expectation waits when the client answers each command
+SETTLE = 0.3  # seconds the log is given before a "never"/"at most" is judged
+QUIET = 1.5  # a manual client is done with a command after this long without requests
+
+
+@dataclass
+class Run:
+    """What a run found: one outcome per expectation, why it stopped early (if it did), the timeline."""
+
+    scenario: Scenario
+    url: str = ""
+    contract_id: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    aborted: str | None = None
+    missing: list[str] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    client_log: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.aborted is None and all(o.passed is not False for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.passed is False]
+
+
+@dataclass
+class Mark:
+    """The log position and timeline contents at the start and end of a step (for windows)."""
+
+    start: int = 0
+    end: int | None = None
+    seen_start: set[str] = field(default_factory=set)
+    seen_end: set[str] | None = None
+
+
+class Runner:
+    def __init__(
+        self,
+        scenario: Scenario,
+        sandbox: Sandbox,
+        *,
+        client_cmd: str | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.scenario, self.sandbox, self.client_cmd = scenario, sandbox, client_cmd
+        self.progress = progress or Progress()
+        self.run_ = Run(scenario, url=sandbox.url)
+        self.marks: dict[int, Mark] = {}
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.faults: list[int] = []
+        self.stage: Stage | None = None
+        self.watcher: Watcher | None = None
+        self.client: ProcessClient | ManualClient | None = None
+        self.uses_timeline = "timeline" in scenario.needs
+        self.timeline_since: str | None = None
+        self.boundary: tuple[int, set[str]] | None = None
+
+    # -- the run ---------------------------------------------------------------------------------------
+
+    def run(self) -> Run:
+        started, result = time.monotonic(), self.run_
+        try:
+            self._start()
+            for step in self.scenario.steps:
+                self._play(step)
+        except (RunAbort, ClientGone) as exc:
+            result.aborted = str(exc)
+            self._not_reached()
+        finally:
+            self._finish()
+            result.seconds = time.monotonic() - started
+        return result
+
+    def _start(self) -> None:
+        self.stage = stage = prepare(self.sandbox, self.scenario)
+        self.run_.contract_id = stage.contract_id
+        missing = self.sandbox.missing(self.scenario.needs, stage.contract_id)
+        if missing:
+            self.run_.missing = missing
+            raise RunAbort(f"this sandbox does not serve {', '.join(missing)}, which the scenario needs")
+        self.watcher = Watcher(self.sandbox, stage.contract_id, self.progress.request)
+        self.watcher.start()
+        now = self.sandbox.call("GET", f"/contracts/{stage.contract_id}/clock")["now"]
+        self.timeline_since = now
+        env = stage.env(self.sandbox.url, self.scenario.name)
+        self.progress.begin(self.scenario, stage, env, self.client_cmd)
+        self.client = (
+            ProcessClient(self.client_cmd, env) if self.client_cmd else ManualClient(self.progress.say)
+        )
+        self.client.start()
+
+    def _finish(self) -> None:
+        if self.client is not None:
+            self.client.stop()
+            self.run_.client_log = list(self.client.stderr)
+        for fault_id in self.faults:
+            with contextlib.suppress(RunAbort):  # already gone (cleared by a step): nothing to undo
+                self.sandbox.call("DELETE", f"/faults/{fault_id}")
+        if self.watcher is not None:
+            try:
+                self.watcher.poll()
+                self.run_.timeline = self._timeline()
+            except RunAbort as exc:
+                self.run_.aborted = self.run_.aborted or str(exc)
+            self.run_.requests = self.watcher.entries
+
+    def _not_reached(self) -> None:
+        judged = {o.step.index for o in self.run_.outcomes}
+        for step in self.scenario.steps:
+            if step.kind in ("expect", "expect_not") and step.index not in judged:
+                self.run_.outcomes.append(
+                    Outcome(step, False, "not reached: the run stopped before this step")
+                )
+
+    # -- steps -----------------------------------------------------------------------------------------
+
+    def _play(self, step: Step) -> None:
+        assert self.watcher is not None and self.stage is not None
+        self.progress.step(step)
+        before = self.boundary or self._boundary()
+        mark = Mark(start=before[0], seen_start=before[1])
+        self.marks[step.index] = mark
+        getattr(self, f"_do_{step.kind}")(
+            step, self.stage.fill(step.body) if step.kind in FILLED else step.body
+        )
+        self.boundary = self._boundary()  # the end of this step is the start of the next
+        mark.end, mark.seen_end = self.boundary
+
+    def _boundary(self) -> tuple[int, set[str]]:
+        """Where the log and the timeline stand between two steps."""
+        self.watcher.poll()
+        return self.watcher.last_id, self._timeline_keys()
+
+    def _do_clock(self, step: Step, body: dict[str, Any]) -> None:
+        contract = self.stage.contract_id
+        if "advance" in body:
+            seconds = int(body["advance"].total_seconds())
+            view = self.sandbox.call("POST", f"/contracts/{contract}/clock/advance", {"by": f"{seconds}s"})
+        elif "set" in body:
+            view = self.sandbox.call(
+                "POST", f"/contracts/{contract}/clock/advance", {"to": clock.to_api(body["set"])}
+            )
+        else:
+            mode = "frozen" if body.get("freeze") else "running"
+            view = self.sandbox.call("PUT", f"/contracts/{contract}/clock", {"mode": mode})
+        self.progress.say(
+            f"contract clock: {view['now']} ({view['mode']}, {view.get('eventsRun', 0)} events run)"
+        )
+
+    def _do_settings(self, step: Step, body: dict[str, Any]) -> None:
+        self.sandbox.call("PATCH", f"/contracts/{self.stage.contract_id}/settings", body)
+
+    def _do_deposit(self, step: Step, body: dict[str, Any]) -> None:
+        deposit = {"accountId": account_for(self.stage, body.get("account")), "amount": body["amount"]}
+        if body.get("remitter"):
+            deposit["remitterName"] = body["remitter"]
+        if body.get("edi"):
+            deposit["edi"] = body["edi"]
+        done = self.sandbox.call("POST", f"/contracts/{self.stage.contract_id}/deposits", deposit)
+        self.progress.say(f"deposited {done['amount']} yen to {done['accountId']}; balance {done['balance']}")
+
+    def _do_fault(self, step: Step, body: dict[str, Any]) -> None:
+        rule = {**body, "match": {**(body.get("match") or {}), "contractId": self.stage.contract_id}}
+        made = self.sandbox.call("POST", "/faults", rule)
+        self.faults.append(made["faultId"])
+        self.progress.say(f"fault rule #{made['faultId']} in force")
+
+    def _do_clear_faults(self, step: Step, body: Any) -> None:
+        self.sandbox.call("DELETE", "/faults", params={"contractId": self.stage.contract_id})
+        self.faults.clear()
+
+    def _do_incident(self, step: Step, body: dict[str, Any]) -> None:
+        made = self.sandbox.call("POST", f"/contracts/{self.stage.contract_id}/incidents", body)
+        result = json.dumps(made.get("result") or {}, ensure_ascii=False)
+        self.progress.say(
+            f"incident #{made.get('incidentId')} {made.get('type')}: {made.get('status')} {result}"
+        )
+
+    def _do_note(self, step: Step, body: str) -> None:
+        self.progress.say(body)
+
+    def _do_client(self, step: Step, body: dict[str, Any]) -> None:
+        command = {k: v for k, v in body.items() if k != "timeout"}
+        if command["do"] == "transfer":
+            command.setdefault("to", DEFAULT_BENEFICIARY)
+        if command["do"] == "set-key":
+            shown = self.sandbox.call(
+                "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
+            )
+            command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
+        timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
+        if not self.client.interactive:
+            self.client.send(command, timeout)
+            self._quiet(timeout)
+            return
+        reply = self.client.send(command, timeout, idle=self.watcher.poll)
+        self.replies[step.index] = reply
+        if isinstance(reply.get("result"), dict) and reply["result"].get("applyNo"):
+            self.stage.values["applyNo"] = str(reply["result"]["applyNo"])
+        self.progress.reply(reply)
+
+    def _quiet(self, timeout: float) -> None:
+        """A person drives the client: wait for some activity, then for it to settle."""
+        deadline, before = time.monotonic() + timeout, self.watcher.last_id
+        last_change = None
+        while time.monotonic() < deadline:
+            if self.watcher.poll():
+                last_change = time.monotonic()
+            if last_change and self.watcher.last_id > before and time.monotonic() - last_change > QUIET:
+                return
+            time.sleep(0.2)
+        self.progress.say("no client activity seen for this command; going on")
+
+    def _do_wait(self, step: Step, body: dict[str, Any]) -> None:
+        source = "request" if "request" in body else "timeline"
+        timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
+        deadline = time.monotonic() + timeout
+        while True:
+            if grader.select(self._window(source, body.get("since"), None, step), body[source]):
+                return
+            if time.monotonic() >= deadline:
+                raise RunAbort(f"step {step.index} ({describe(step)}): nothing matched within {timeout:g} s")
+            time.sleep(0.2)
+            self.watcher.poll()
+
+    def _do_expect(self, step: Step, body: dict[str, Any]) -> None:
+        begun = time.monotonic()
+        within = body.get("within") or self.scenario.within
+        seconds = (
+            within.total_seconds()
+            if within
+            else (INTERACTIVE_WITHIN if self.client.interactive else self.scenario.timeout.total_seconds())
+        )
+        negative = "max" in body["count"] and body["source"] in ("request", "timeline")
+        if negative:
+            time.sleep(SETTLE)
+            self.watcher.poll()
+        deadline = time.monotonic() + (0 if negative else seconds)
+        while True:
+            outcome = self._judge(step, body)
+            if outcome.passed is not False or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+            self.watcher.poll()
+        outcome.seconds = time.monotonic() - begun
+        self.run_.outcomes.append(outcome)
+        self.progress.outcome(outcome)
+
+    _do_expect_not = _do_expect
+
+    def _judge(self, step: Step, body: dict[str, Any]) -> Outcome:
+        source = body["source"]
+        if source == "reply":
+            of = self._step_index(body.get("of")) if body.get("of") else self._last_client(step)
+            return grader.judge(step, [], self.replies.get(of) if self.client.interactive else None)
+        kind = "timeline" if source == "timeline" else "request"
+        return grader.judge(step, self._window(kind, body.get("since"), body.get("until"), step))
+
+    # -- windows ---------------------------------------------------------------------------------------
+
+    def _window(self, source: str, since: str | None, until: str | None, step: Step) -> list[dict[str, Any]]:
+        start = self.marks[self._step_index(since)] if since and since != "start" else None
+        end = self.marks[self._step_index(until)] if until else None
+        if source == "request":
+            return self.watcher.window(start.start if start else 0, end.end if end else None)
+        entries = self._timeline()
+        return [
+            e
+            for e in entries
+            if (start is None or _key(e) not in start.seen_start)
+            and (end is None or _key(e) in (end.seen_end or set()))
+        ]
+
+    def _step_index(self, label: str) -> int:
+        return self.scenario.labels()[label].index
+
+    def _last_client(self, step: Step) -> int:
+        earlier = [s.index for s in self.scenario.steps if s.kind == "client" and s.index < step.index]
+        return earlier[-1] if earlier else 0
+
+    def _timeline(self) -> list[dict[str, Any]]:
+        params = {"limit": 2000, **({"since": self.timeline_since} if self.timeline_since else {})}
+        answer = self.sandbox.call("GET", f"/contracts/{self.stage.contract_id}/timeline", params=params)
+        return [{k: v for k, v in e.items() if not k.startswith("_")} for e in answer.get("entries", [])]
+
+    def _timeline_keys(self) -> set[str]:
+        return {_key(e) for e in self._timeline()} if self.uses_timeline else set()
+
+
+FILLED = ("fault", "incident", "deposit", "client", "settings")
+
+
+def _key(entry: dict[str, Any]) -> str:
+    return json.dumps(
+        [entry.get("source"), entry.get("at"), entry.get("summary"), entry.get("data")],
+        ensure_ascii=False,
+        sort_keys=True,
+    )

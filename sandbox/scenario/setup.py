@@ -1,0 +1,191 @@
+"""A run's stage: the contract it plays on, the client it registers, and what the client under test is given.
+
+A fresh contract (``POST /sandbox/v1/contracts``) comes with its own key, users and demo client; an
+existing one gets a client registered for the run and is reached with the runner's own key.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox.scenario.model import Scenario
+from sandbox.scenario.target import RunAbort, Sandbox
+
+REDIRECT_URI = "http://127.0.0.1:8080/callback"
+# Where a `transfer` step without `to` sends money: an account at another bank (fees: otherBank tier).
+DEFAULT_BENEFICIARY = {
+    "bankCode": "0005",
+    "branchCode": "001",
+    "accountType": "1",
+    "accountNumber": "1234567",
+    "name": "ｶ)ﾃｽﾄｼﾖｳｼﾞ",
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+NAMES = ("contract", "operator", "approver", "viewer", "client", "applyNo")
+
+
+@dataclass
+class Stage:
+    """Everything the runner and the client under test need to know about the contract."""
+
+    contract_id: str
+    key: str
+    client_id: str
+    client_secret: str | None
+    redirect_uri: str
+    key_id: str | None = None
+    encryption_key: str | None = None
+    users: dict[str, str] = field(default_factory=dict)  # role -> 利用者ID
+    password: str | None = None
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)  # placeholders: {operator}, {applyNo}...
+
+    def env(self, url: str, scenario: str) -> dict[str, str]:
+        """The environment variables the client under test reads (docs/scenarios.md lists them)."""
+        env = {
+            "WEB21_SANDBOX_URL": url,
+            "WEB21_SANDBOX_KEY": self.key,
+            "WEB21_CONTRACT_ID": self.contract_id,
+            "WEB21_CLIENT_ID": self.client_id,
+            "WEB21_CLIENT_SECRET": self.client_secret or "",
+            "WEB21_REDIRECT_URI": self.redirect_uri,
+            "WEB21_KEY_ID": self.key_id or "",
+            "WEB21_ENCRYPTION_KEY": self.encryption_key or "",
+            "WEB21_OPERATOR_ID": self.users.get("operator", ""),
+            "WEB21_APPROVER_ID": self.users.get("approver", ""),
+            "WEB21_USER_PASSWORD": self.password or "",
+            "WEB21_SCENARIO": scenario,
+            "WEB21_SCENARIO_PROTOCOL": "jsonl-1",
+        }
+        return env
+
+    def fill(self, value: Any) -> Any:
+        """Replace ``{operator}``, ``{client}``, ``{applyNo}``... in the strings of a step body."""
+        if isinstance(value, dict):
+            return {k: self.fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill(v) for v in value]
+        if not isinstance(value, str):
+            return value
+
+        def one(found: re.Match[str]) -> str:
+            name = found.group(1)
+            if name not in self.values:
+                raise RunAbort(f"{{{name}}} has no value yet (known now: {', '.join(sorted(self.values))})")
+            return self.values[name]
+
+        return PLACEHOLDER.sub(one, value)
+
+
+def prepare(sandbox: Sandbox, scenario: Scenario) -> Stage:
+    """Create (or adopt) the run's contract and return its stage."""
+    setup = scenario.setup
+    stage = _adopt(sandbox, setup.contract, scenario.name) if setup.contract else _fresh(sandbox, scenario)
+    if setup.contract and setup.settings:
+        sandbox.call("PATCH", f"/contracts/{stage.contract_id}/settings", setup.settings)
+    shown = sandbox.call("GET", f"/contracts/{stage.contract_id}/clients/{stage.client_id}")
+    stage.key_id, stage.encryption_key = shown.get("keyId"), shown.get("encryptionKey")
+    stage.values.update(
+        {
+            "contract": stage.contract_id,
+            "client": stage.client_id,
+            **{k: v for k, v in stage.users.items() if v},
+        }
+    )
+    return stage
+
+
+def _fresh(sandbox: Sandbox, scenario: Scenario) -> Stage:
+    setup = scenario.setup
+    body: dict[str, Any] = {
+        "world": setup.world,
+        "count": 1,
+        "prefix": "S",
+        "frozen": True,
+        "issueKeys": True,
+    }
+    if setup.template:
+        body["template"] = setup.template
+    if setup.start:
+        body["start"] = setup.start.isoformat()
+    if setup.settings:
+        body["settings"] = setup.settings
+    made = sandbox.call("POST", "/contracts", body)
+    contract = made["contracts"][0]
+    client = next((c for c in made.get("clients", []) if c["contractId"] == contract["contractId"]), None)
+    if client is None:
+        raise RunAbort(
+            f"contract {contract['contractId']} came without a registered client (is OAuth installed?)"
+        )
+    passwords = {c["userId"]: c["password"] for c in made.get("credentials", [])}
+    users = _roles(made.get("credentials", []))
+    return Stage(
+        contract_id=contract["contractId"],
+        key=contract["key"],
+        client_id=client["clientId"],
+        client_secret=client.get("clientSecret"),
+        redirect_uri=client["redirectUri"],
+        users=users,
+        password=passwords.get(users.get("operator", "")),
+        accounts=contract.get("accounts", []),
+    )
+
+
+def _adopt(sandbox: Sandbox, contract_id: str, scenario: str) -> Stage:
+    contract = sandbox.call("GET", f"/contracts/{contract_id}")
+    if contract["status"] != "active":
+        raise RunAbort(f"contract {contract_id} is {contract['status']}: a scenario needs an active contract")
+    secret = secrets.token_urlsafe(18)
+    client = sandbox.call(
+        "POST",
+        f"/contracts/{contract_id}/clients",
+        {"redirectUri": REDIRECT_URI, "clientSecret": secret, "name": f"scenario {scenario}"},
+    )
+    return Stage(
+        contract_id=contract_id,
+        key=sandbox.key,
+        client_id=client["clientId"],
+        client_secret=secret,
+        redirect_uri=client["redirectUri"],
+        users=_roles(contract.get("users", [])),
+        accounts=contract.get("accounts", []),
+    )
+
+
+def _roles(users: list[dict[str, Any]]) -> dict[str, str]:
+    """Pick the operator (account + transfer, no approval), the approver and a read-only viewer."""
+    found: dict[str, str] = {}
+    for user in users:
+        privileges = set(user.get("privileges") or [])
+        if user.get("role") != "user":
+            continue
+        if "transfer-approval" in privileges:
+            found.setdefault("approver", user["userId"])
+        elif {"account", "transfer"} <= privileges:
+            found.setdefault("operator", user["userId"])
+        elif privileges == {"account"}:
+            found.setdefault("viewer", user["userId"])
+    if "operator" not in found:
+        raise RunAbort(
+            "the contract has no user with the account and transfer privileges to act as the operator"
+        )
+    return found
+
+
+def account_for(stage: Stage, wanted: Any) -> str:
+    """An account of the contract by id, by 1-based position, or by nickname (operating, settlement...)."""
+    accounts = stage.accounts
+    if not accounts:
+        raise RunAbort(f"contract {stage.contract_id} has no accounts")
+    if wanted is None:
+        return accounts[0]["accountId"]
+    text = str(wanted)
+    for account in accounts:
+        if text in (account.get("accountId"), account.get("nickname")):
+            return account["accountId"]
+    if text.isdigit() and 1 <= int(text) <= len(accounts):
+        return accounts[int(text) - 1]["accountId"]
+    raise RunAbort(f"no account {text!r} in contract {stage.contract_id}")

@@ -1,0 +1,188 @@
+"""The sandbox a scenario plays on: a remote one (``--url``) or a local server started for the run,
+reached through the control API; and the watcher that follows the contract's request log.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import requests
+
+from sandbox.control.client import ControlClient
+
+
+class RunAbort(Exception):
+    """The run cannot go on (the sandbox refused a step, a wait never came, the client went away)."""
+
+
+# Endpoints that tell whether a subsystem is installed: a 404 ``not_found`` means it is not.
+PROBES: dict[str, tuple[str, str]] = {
+    "oauth": ("GET", "/.well-known/oauth-authorization-server"),
+    "transfers": ("POST", "/corporation/v1/transfer/transferfee"),
+    "faults": ("GET", "/sandbox/v1/faults"),
+    "incidents": ("GET", "/sandbox/v1/contracts/{contract}/incidents"),
+    "request-log": ("GET", "/sandbox/v1/requests"),
+    "timeline": ("GET", "/sandbox/v1/contracts/{contract}/timeline"),
+}
+
+
+class Sandbox:
+    """Control calls that raise :class:`RunAbort` with the sandbox's own message."""
+
+    def __init__(self, control: ControlClient) -> None:
+        if not control.url:
+            raise ValueError("a scenario runs against a served sandbox: give its URL")
+        self.control, self.url = control, control.url
+
+    @property
+    def key(self) -> str:
+        return self.control.key
+
+    def call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self.control.call(method, path, body, params)
+        except click.ClickException as exc:
+            raise RunAbort(f"{method} /sandbox/v1{path}: {exc.message}") from exc
+
+    def missing(self, needs: list[str], contract_id: str) -> list[str]:
+        """The subsystems among ``needs`` that this sandbox does not serve."""
+        absent = []
+        for need in needs:
+            method, path = PROBES[need]
+            try:
+                answer = requests.request(
+                    method,
+                    self.url + path.format(contract=contract_id),
+                    headers={"X-Sandbox-Key": self.key},
+                    timeout=10,
+                )
+            except requests.RequestException as exc:
+                raise RunAbort(f"cannot reach the sandbox at {self.url}: {exc.__class__.__name__}") from exc
+            if answer.status_code == 404 and _code(answer) == "not_found":
+                absent.append(need)
+        return absent
+
+
+def _code(answer: requests.Response) -> str | None:
+    try:
+        return answer.json().get("errorCode")
+    except (ValueError, AttributeError):
+        return None
+
+
+def check_reachable(url: str) -> None:
+    """Fail early, with a clear message, when nothing answers at ``url``."""
+    try:
+        requests.get(url.rstrip("/") + "/healthz", timeout=5)
+    except requests.RequestException as exc:
+        raise RunAbort(
+            f"cannot reach the sandbox at {url}: is it running? ({exc.__class__.__name__})"
+        ) from exc
+
+
+class LocalServer:
+    """``web21-sandbox serve`` on a free loopback port over the local database, for one run."""
+
+    def __init__(self, db: str, key: str) -> None:
+        self.db, self.key = str(Path(db).resolve()), key
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def __enter__(self) -> str:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sandbox",
+                "--db",
+                self.db,
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            env={**os.environ, "WEB21_SANDBOX_ADMIN_KEY": self.key},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        self._wait_ready()
+        return self.url
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                raise RunAbort(f"the local sandbox did not start: {err.strip()[-500:]}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RunAbort("the local sandbox did not answer within 30 s")
+
+    def __exit__(self, *_exc: Any) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Watcher:
+    """Follows one contract's request log; every entry gets ``_seen`` (wall time first seen)."""
+
+    def __init__(
+        self, sandbox: Sandbox, contract_id: str, on_entry: Callable[[dict[str, Any]], None]
+    ) -> None:
+        self.sandbox, self.contract_id, self.on_entry = sandbox, contract_id, on_entry
+        self.entries: list[dict[str, Any]] = []
+        self.last_id = 0
+
+    def start(self) -> None:
+        """Skip what the contract's log already holds (an existing contract's history)."""
+        answer = self.sandbox.call("GET", "/requests", params={"contractId": self.contract_id, "limit": 1})
+        found = answer.get("requests", [])
+        self.last_id = found[-1]["requestId"] if found else 0
+
+    def poll(self) -> list[dict[str, Any]]:
+        fresh: list[dict[str, Any]] = []
+        while True:
+            answer = self.sandbox.call(
+                "GET",
+                "/requests",
+                params={"contractId": self.contract_id, "afterId": self.last_id, "limit": 500},
+            )
+            batch = answer.get("requests", [])
+            now = time.time()
+            for entry in batch:
+                entry["_seen"] = now
+                self.on_entry(entry)
+            fresh += batch
+            if batch:
+                self.last_id = batch[-1]["requestId"]
+            if len(batch) < 500:
+                break
+        self.entries += fresh
+        return fresh
+
+    def window(self, after: int, until: int | None = None) -> list[dict[str, Any]]:
+        return [
+            e for e in self.entries if e["requestId"] > after and (until is None or e["requestId"] <= until)
+        ]
