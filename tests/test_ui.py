@@ -267,6 +267,85 @@ def test_privileges_are_edited_on_the_users_table(client, control):
     assert grant["revokedReason"] == "privilege_removed"
 
 
+# -- faults, incidents, timeline ------------------------------------------------------------------
+
+
+def test_a_fault_rule_added_on_the_page_fires_and_can_be_removed(client, control):
+    tokens = mint_tokens(client, control, "C0001", "c0001-viewer")
+    login(client)
+    page = f"{UI}/contracts/C0001/faults"
+    rule = {
+        "effect": "http_error",
+        "options": '{"status": 503}',
+        "path": "/corporation/v1/accounts",
+        "times": "1",
+    }
+    post(client, "/contracts/C0001/faults", rule, page=page)
+    assert client.get("/corporation/v1/accounts", headers=bearer(tokens)).status_code == 503
+    assert client.get("/corporation/v1/accounts", headers=bearer(tokens)).status_code == 200
+    [shown] = control("GET", "/faults?contractId=C0001")["faults"]
+    assert (shown["effect"], shown["fired"]) == ({"type": "http_error", "status": 503}, 1)
+    text = client.get(page).get_data(as_text=True)
+    assert f'id="fault-{shown["faultId"]}"' in text
+    post(client, f"/contracts/C0001/faults/{shown['faultId']}/delete", {}, page=page)
+    assert control("GET", "/faults?contractId=C0001")["faults"] == []
+    post(client, "/contracts/C0001/faults", {"effect": "latency", "options": "{ms"}, page=page)
+    assert "effect options are not JSON" in client.get(page).get_data(as_text=True)
+
+
+def test_incident_buttons_change_real_state(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0003/faults"
+    post(client, "/contracts/C0003/incidents", {"type": "suspend"}, page=page)
+    assert control("GET", "/contracts/C0003")["status"] == "suspended"
+    text = client.get(page).get_data(as_text=True)
+    assert "インシデント #1（suspend）: 完了" in text and "利用停止" in text
+    post(client, "/contracts/C0003/incidents", {"type": "resume", "in": "2h"}, page=page)
+    [scheduled] = [
+        i for i in control("GET", "/contracts/C0003/incidents")["incidents"] if i["type"] == "resume"
+    ]
+    assert scheduled["status"] == "scheduled"
+    post(client, "/contracts/C0003/clock", {"action": "advance", "by": "2h"}, page=page)
+    assert control("GET", "/contracts/C0003")["status"] == "active"
+    post(
+        client, "/contracts/C0003/incidents", {"type": "password-change", "userId": "c0003-clerk"}, page=page
+    )
+    assert "この1回のみ表示" in client.get(page).get_data(as_text=True)
+    post(
+        client,
+        "/contracts/C0003/incidents",
+        {"type": "withdraw-service", "services": ["transfer"]},
+        page=page,
+    )
+    assert control("GET", "/contracts/C0003")["linkageScope"] == ["account", "transfer-approval"]
+    post(client, "/contracts/C0003/incidents", {"type": "resume"}, page=f"{page}?lang=en")
+    assert "not suspended" in client.get(f"{page}?lang=en").get_data(
+        as_text=True
+    )  # not applicable: a message
+
+
+def test_a_maintenance_window_can_be_ended_from_the_page(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0001/faults"
+    post(client, "/contracts/C0001/incidents", {"type": "maintenance", "duration": "2h"}, page=page)
+    [window] = control("GET", "/contracts/C0001/incidents")["incidents"]
+    assert window["status"] == "active"
+    post(client, f"/contracts/C0001/incidents/{window['incidentId']}/end", {}, page=page)
+    assert control("GET", "/contracts/C0001/incidents")["incidents"][0]["status"] == "done"
+
+
+def test_the_timeline_shows_clock_moves_and_requests(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0001/timeline"
+    post(client, "/contracts/C0001/clock", {"action": "advance", "by": "1d"}, page=page)
+    text = client.get(page).get_data(as_text=True)
+    assert "clock moved from 2026-04-01T10:00:00+09:00 to 2026-04-02T10:00:00+09:00" in text
+    assert "tl-event" in text  # the reserved transfer ran at 09:00 on the way
+    only = client.get(f"{page}?source=request&lang=en").get_data(as_text=True)
+    assert "clock moved" not in only and "Timeline" in only
+    assert client.get(f"{page}?since=yesterday").status_code == 200
+
+
 # -- the browser ------------------------------------------------------------------------------------
 
 

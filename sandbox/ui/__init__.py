@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sandbox.ui import panel_oauth, panel_transfers, views  # noqa: F401  (panels add their routes to views.bp)
+from sandbox.ui import panel_faults, panel_oauth, panel_timeline, panel_transfers, views  # noqa: F401  (panels add their routes to views.bp)
 
 
 def init_app(app: Flask) -> None:
