@@ -25,7 +25,7 @@ BENEFICIARY_FIELDS = (
     "beneficiaryName",
 )
 USERS = {"transfer": "clerk", "account": "viewer", "transfer-approval": "approver"}
-OTHER_BANK = {  # みずほ銀行 東京営業部: exists in the zengin-code data, not a sandbox account
+OTHER_BANK = {  # みずほ銀行 東京支店: exists in the zengin-code data, not a sandbox account
     "beneficiaryBankCode": "0001",
     "beneficiaryBranchCode": "001",
     "accountTypeCode": "1",
