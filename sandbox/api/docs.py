@@ -24,14 +24,22 @@ bp = Blueprint("api_docs", __name__, template_folder="templates")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+def _merge(into: dict[str, Any], extra: dict[str, Any], source: str) -> None:
+    """Add a fragment: ``tags`` append; paths and component sections merge by name; a name twice is an error."""
     for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        elif isinstance(value, list) and isinstance(into.get(key), list):
-            into[key].extend(value)
-        else:
+        if key == "tags":
+            into.setdefault("tags", []).extend(value)
+        elif key in ("paths", "components"):
+            for name, item in value.items():
+                section = into.setdefault(key, {}).setdefault(name, {})
+                clash = set(section) & set(item)
+                if clash:
+                    raise ValueError(f"{source}: {key}/{name} defines {sorted(clash)} again")
+                section.update(item)
+        elif key not in into:
             into[key] = value
+        elif into[key] != value:
+            raise ValueError(f"{source}: top-level {key!r} is already set by an earlier fragment")
 
 
 @functools.cache
@@ -40,7 +48,7 @@ def _assembled() -> dict[str, Any]:
     folder = resources.files("sandbox.api") / "openapi"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            _merge(merged, yaml.safe_load(entry.read_text(encoding="utf-8")) or {})
+            _merge(merged, yaml.safe_load(entry.read_text(encoding="utf-8")) or {}, entry.name)
     return merged
 
 
