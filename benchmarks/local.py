@@ -20,6 +20,7 @@ from sandbox.store import Database, connect, transaction
 # A business day before the cut-off, as in the tests: every bench contract clock is frozen here.
 START = datetime(2026, 4, 1, 10, 0, tzinfo=JST)
 CLOCK_EVENTS = 10_000
+PAGE = 500  # statement lines per page of /accounts/transactions
 
 
 def open_db(path: Path) -> tuple[Any, Database]:
@@ -144,3 +145,33 @@ def clock_year(source: Path, work: Path, contract_id: str = "B0001") -> Figure:
         note=f"{moved['eventsRun']:,} events run; {statuses.get('20', 0):,} transfers 手続済; ledger "
         + ("balanced" if not problems else "BROKEN"),
     )
+
+
+def pad_statement(path: Path, contract_id: str, lines: int) -> int:
+    """Give the contract's first account at least ``lines`` statement lines in the year to START.
+
+    The bench world's busiest account has about 360 lines a year; a full 500-line page needs more,
+    so incoming transfers are added on the last day. Returns how many were added.
+    """
+    app, db = open_db(path)
+    account = accounts.for_contracts(db, [contract_id])[0]["id"]
+    since = (START - timedelta(days=365)).date().isoformat()
+    have = db.conn.execute(
+        "SELECT COUNT(*) FROM postings WHERE account_id = ? AND value_date >= ?", (account, since)
+    ).fetchone()[0]
+    extra = max(0, lines - have)
+    with app.app_context(), transaction(db):
+        for n in range(extra):
+            at = START - timedelta(seconds=extra - n)
+            accounts.deposit(
+                db,
+                contract_id=contract_id,
+                acct_id=account,
+                amount=1000 + n,
+                remitter_kana="ﾍﾞﾝﾁ",
+                edi=None,
+                at=at,
+            )
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return extra

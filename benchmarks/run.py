@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, load, local, report, servers
+from benchmarks import api, figures, load, local, report, servers
 from benchmarks.report import Figure
 
 
@@ -54,10 +54,15 @@ class Bench:
         served, base_db = self.work / "served.db", self.work / "baseline.db"
         shutil.copyfile(self.seeded, served)
         shutil.copyfile(self.seeded, base_db)
+        local.pad_statement(served, api.TRANSACTIONS, local.PAGE + 1)
         starts: list[float] = []
-        sandbox = servers.start("sandbox", servers.sandbox_command(served, servers.free_port()))
+        sandbox = servers.start(
+            "sandbox", servers.sandbox_command(served, servers.free_port()), self.work / "sandbox.log"
+        )
         starts.append(sandbox.started_in)
-        baseline = servers.start("baseline", servers.baseline_command(base_db, servers.free_port()))
+        baseline = servers.start(
+            "baseline", servers.baseline_command(base_db, servers.free_port()), self.work / "baseline.log"
+        )
         try:
             self.http_figures(sandbox, baseline, served)
             self.figures.append(memory(sandbox, baseline))
@@ -65,7 +70,9 @@ class Bench:
             sandbox.stop()
             baseline.stop()
         for _ in range(self.args.starts - 1):
-            again = servers.start("sandbox", servers.sandbox_command(served, servers.free_port()))
+            again = servers.start(
+                "sandbox", servers.sandbox_command(served, servers.free_port()), self.work / "sandbox.log"
+            )
             starts.append(again.started_in)
             again.stop()
         self.figures.append(start_figure(starts))
@@ -76,7 +83,7 @@ class Bench:
         self.say(f"warming up ({self.args.generator})")
         for job in (base_job, api.healthz_job(sandbox.port)):
             load.run(job, connections=self.args.connections, seconds=1, generator=self.args.generator)
-        for spec in api.figures(sandbox, served):
+        for spec in figures.all_specs(sandbox, served, self.args.connections, self.args.rounds):
             self.say(f"loading {spec.label}")
             self.figures.append(self.alternate(spec, base_job))
 

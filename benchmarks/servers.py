@@ -56,16 +56,20 @@ class Server:
                 self.process.wait()
 
 
-def start(name: str, command: list[str], *, timeout: float = 60) -> Server:
-    """Spawn ``command`` (which serves on the port it names) and wait for ``GET /healthz`` to answer 200."""
+def start(name: str, command: list[str], log: Path, *, timeout: float = 60) -> Server:
+    """Spawn ``command`` (which serves on the port it names) and wait for ``GET /healthz`` to answer 200.
+
+    The server's output goes to ``log``: a pipe nobody reads would fill up and stop the server.
+    """
     port = int(command[command.index("--port") + 1])
     env = {**os.environ, "WEB21_SANDBOX_ADMIN_KEY": ADMIN_KEY}
     began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("ab") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     deadline = began + timeout
     while time.perf_counter() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(f"{name} exited; the end of {log}:\n{log.read_text(errors='replace')[-3000:]}")
         if healthy(port):
             server = Server(name, port, process, time.perf_counter() - began)
             wait_for_workers(server)
