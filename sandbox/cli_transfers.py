@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import click
@@ -10,12 +11,18 @@ from sandbox.cli import CONTEXT, echo_json, main, pass_client
 from sandbox.control.client import ControlClient
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (kanji and kana take two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)
+
+
 def line(req: dict[str, Any]) -> str:
     """One request on one line: applyNo, status, dates, account, items, amount, fee, who applied/approved."""
-    status = f"{req['transferStatus']:>2} {req['transferStatusName']}"
+    status = pad(f"{req['transferStatus']:>2} {req['transferStatusName']}", 13)
     people = req.get("applyUser", "-") + (f" → {req['approvalUser']}" if req.get("approvalUser") else "")
     return (
-        f"{req['applyNo']}  {status:<8}  {req['executionDate']}  {req['accountId']}"
+        f"{req['applyNo']}  {status}  {req['executionDate']}  {req['accountId']}"
         f"  {req['totalCount']:>2} items  {int(req['totalAmount']):>13,} yen  fee {int(req['totalFee']):>5,}  {people}"
     )
 
