@@ -11,7 +11,14 @@ from tests.oauth_helpers import bearer, demo_client, mint_tokens
 from tests.openapi_helpers import assert_conforms
 
 # Blueprints whose every route the document must describe (others document theirs in their own fragment).
-DOCUMENTED_BLUEPRINTS = {"api_accounts", "oauth_endpoints", "oauth_control", "control"}
+DOCUMENTED_BLUEPRINTS = {
+    "api_accounts",
+    "oauth_endpoints",
+    "oauth_control",
+    "control",
+    "transfers",
+    "transfers_control",
+}
 
 
 @pytest.fixture

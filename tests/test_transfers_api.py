@@ -363,3 +363,39 @@ def test_ninety_nine_items_in_one_journal(bank, control):
     shown = bank.status("C0003", apply_no)
     assert shown["totalCount"] == "99" and shown["totalFee"] == str(99 * 440)
     assert OTHER_BANK["beneficiaryName"] == shown["transfers"][0]["beneficiaryName"]
+
+
+def test_answers_match_the_openapi_document(bank, client, control):
+    from tests.openapi_helpers import assert_conforms
+
+    doc = client.get("/openapi.json").get_json()
+    base = "/corporation/v1/transfer"
+    token, account_id = bank.token("C0001"), bank.accounts("C0001")[0]["accountId"]
+    body = bank.body("C0001", [bank.to_other_bank(1_000)])
+    assert_conforms(doc, f"{base}/transferfee", "post", bank.post("/transfer/transferfee", body, token))
+    created = bank.post("/transfer/request", body, token)
+    assert_conforms(doc, f"{base}/request", "post", created)
+    apply_no = created.get_json()["applyNo"]
+    query = {"accountId": account_id, "applyNo": apply_no}
+    assert_conforms(
+        doc, f"{base}/request-result", "get", bank.get("/transfer/request-result", token, **query)
+    )
+    assert_conforms(doc, f"{base}/status", "get", bank.get("/transfer/status", token, **query))  # sealed
+    approved = bank.decide("C0001", apply_no)
+    assert_conforms(doc, f"{base}/approval", "post", approved)
+    assert_conforms(doc, f"{base}/approval", "post", bank.decide("C0001", apply_no))  # 409
+    ranged = bank.get("/transfer/status", token, accountId=account_id, dateFrom="2026-03-31")
+    assert_conforms(doc, f"{base}/status", "get", ranged)
+    control("PATCH", "/contracts/C0001/settings", {"fieldEncryption": "off"}, status=200)
+    assert_conforms(doc, f"{base}/status", "get", bank.get("/transfer/status", token, **query))  # in clear
+    pending = bank.request("C0001", [bank.to_other_bank(1_000)], clear=True)
+    cancelled = bank.post("/transfer/cancel", {"accountId": account_id, "applyNo": pending}, token)
+    assert_conforms(doc, f"{base}/cancel", "post", cancelled)
+    bad = bank.post("/transfer/request", {**body, "totalCount": "7"}, token)
+    assert_conforms(doc, f"{base}/request", "post", bad)
+    listed = client.get("/sandbox/v1/contracts/C0001/transfers", headers={"X-Sandbox-Key": "test-admin-key"})
+    assert_conforms(doc, "/sandbox/v1/contracts/{contractId}/transfers", "get", listed)
+    shown = client.get(
+        f"/sandbox/v1/contracts/C0001/transfers/{apply_no}", headers={"X-Sandbox-Key": "test-admin-key"}
+    )
+    assert_conforms(doc, "/sandbox/v1/contracts/{contractId}/transfers/{applyNo}", "get", shown)
