@@ -3,6 +3,8 @@ OTP on the contract clock, CSRF, language switch, and services offered only with
 
 from __future__ import annotations
 
+import re
+
 from sandbox.store import connect
 from tests.oauth_helpers import bearer, callback_params, consent_pages, csrf_of, demo_client
 
@@ -216,3 +218,13 @@ def test_suspended_contract_is_refused_at_the_start(client, control, db_path):
     db.conn.close()
     answer = start(client, control)
     assert callback_params(answer)["error"] == "access_denied"
+
+
+def test_language_switch_after_a_form_error_keeps_the_page(client, control):
+    _page, token = login_page(client, control)
+    wrong = client.post(
+        "/auth/v1/authorization/login",
+        data={"csrf_token": token, "login_id": "c0001-viewer", "password": "x"},
+    ).get_data(as_text=True)
+    link = re.search(r'class="lang" href="([^"]+)"', wrong).group(1).replace("&amp;", "&")
+    assert "Log in with your user ID" in client.get(link).get_data(as_text=True)
