@@ -346,6 +346,30 @@ def test_the_timeline_shows_clock_moves_and_requests(client, control):
     assert client.get(f"{page}?since=yesterday").status_code == 200
 
 
+def test_every_message_has_both_languages_and_every_literal_key_exists():
+    from sandbox.ui.messages import MESSAGES
+
+    assert all(ja and en and ja != key for key, (ja, en) in MESSAGES.items())
+    sources = [*(ROOT / "sandbox" / "ui").rglob("*.html"), *(ROOT / "sandbox" / "ui").glob("*.py")]
+    used = {
+        key
+        for path in sources
+        for key in re.findall(r"""\bt\(["']([a-z0-9_-]+)["']\s*[,)]""", path.read_text())
+    }
+    assert used and used <= set(MESSAGES), sorted(used - set(MESSAGES))
+
+
+def test_a_contract_key_neither_sees_nor_removes_rules_for_every_contract(client, control):
+    control("POST", "/faults", {"effect": "reset", "match": {"path": "/auth/v1/*"}}, status=201)
+    key = control("POST", "/contracts/C0003/keys", status=201)["key"]
+    login(client, key)
+    page = f"{UI}/contracts/C0003/faults"
+    assert "/auth/v1/*" not in client.get(page).get_data(as_text=True)
+    rule = control("GET", "/faults")["faults"][0]["faultId"]
+    post(client, f"/contracts/C0003/faults/{rule}/delete", {}, page=page)
+    assert len(control("GET", "/faults")["faults"]) == 1
+
+
 # -- the browser ------------------------------------------------------------------------------------
 
 
@@ -387,9 +411,25 @@ def test_in_a_browser_log_in_advance_a_day_and_switch_to_english(live_server):
             expect(page.locator("#clock-now")).to_have_text("Thu 2026-04-02 10:00:00")
             expect(page.locator("h2#accounts-title")).to_have_text("Accounts and balances")
             page.screenshot(path=str(ARTIFACTS / "04-contract-en.png"), full_page=True)
+            for number, (tab, heading) in enumerate(
+                [
+                    ("Transfers", "Transfer requests"),
+                    ("Grants and tokens", "Clients"),
+                    ("Faults and incidents", "Fault rules"),
+                    ("Timeline", None),
+                ],
+                start=5,
+            ):
+                page.click(f"nav.tabs >> text={tab}")
+                if heading:
+                    expect(page.locator("h2.card-title").first).to_contain_text(heading.split()[0])
+                page.screenshot(
+                    path=str(ARTIFACTS / f"{number:02d}-{tab.split()[0].lower()}-en.png"), full_page=True
+                )
+            page.click("nav.tabs >> text=Overview")
             page.click("text=Statement >> nth=0")
             expect(page.locator("h1")).to_contain_text("Statement")
-            page.screenshot(path=str(ARTIFACTS / "05-statement-en.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / "09-statement-en.png"), full_page=True)
         finally:
             browser.close()
     assert live_server.control("GET", "/contracts/C0001/clock").json()["now"] == "2026-04-02T10:00:00+09:00"
