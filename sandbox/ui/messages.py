@@ -78,8 +78,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "set_to": ("日時を指定", "Set to"),
     "set": ("移動", "Set"),
     "confirm_set": ("時計をこの日時まで進めます。よろしいですか？", "Move the clock forward to this time?"),
-    "freeze": ("時計を止める", "Freeze"),
-    "resume": ("時計を動かす", "Resume"),
+    "freeze": ("時計を止める", "Freeze clock"),
+    "resume": ("時計を動かす", "Resume clock"),
     "clock_moved": (
         "時計を {to} に進めました（実行イベント {events} 件）。",
         "Clock moved to {to} ({events} event(s) run).",
