@@ -146,7 +146,10 @@ class Protector(ResourceProtector):
                 raise _malformed("Authorization and x-access-token carry different tokens")
             token = alternative
         if not token:
-            raise TokenMissing(headers={"WWW-Authenticate": bearer_challenge()})
+            raise TokenMissing(
+                "send Authorization: Bearer <token> or x-access-token: <token>",
+                headers={"WWW-Authenticate": bearer_challenge()},
+            )
         return self._token_validators["bearer"], token
 
 
