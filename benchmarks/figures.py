@@ -10,7 +10,7 @@ from pathlib import Path
 from joserfc import jwe
 from joserfc.jwk import OctKey
 
-from benchmarks import api, load, servers
+from benchmarks import api, load, local, servers
 from benchmarks.api import Client, Spec
 from benchmarks.local import START
 from benchmarks.report import Figure
@@ -20,7 +20,7 @@ from sandbox.store import connect
 PAGE = 500
 
 
-def all_specs(sandbox: servers.Server, served: Path, connections: int, rounds: int) -> list[Spec]:
+def all_specs(sandbox: servers.Server, served: Path, connections: int, seconds: float) -> list[Spec]:
     client = Client(sandbox.port)
     specs = [
         Spec(
@@ -41,7 +41,7 @@ def all_specs(sandbox: servers.Server, served: Path, connections: int, rounds: i
         ]
     specs += [balances(client), transactions(client), token_refresh(client, connections)]
     if api.routed(client, "/corporation/v1/transfer/request"):
-        specs += transfer_specs(client, served, rounds)
+        specs += transfer_specs(client, served, seconds)
     else:
         why = "not served yet (POST /corporation/v1/transfer/request answers 404)"
         specs += [
@@ -142,13 +142,14 @@ def sealed(client: Client, contract_id: str, fields: dict[str, str]) -> str:
     return jwe.encrypt_compact({"alg": "dir", "enc": "A256GCM", "kid": demo["keyId"]}, plaintext, key)
 
 
-def transfer_specs(client: Client, served: Path, rounds: int) -> list[Spec]:
-    """Requests by the clerk, then approval of exactly those by the approver (each applyNo once)."""
-    from benchmarks.local import other_bank_beneficiary
+APPROVALS_PER_SECOND = 700  # pool size per second of an approval run: above any rate seen on 2 cores
 
+
+def transfer_specs(client: Client, served: Path, seconds: float) -> list[Spec]:
+    """Requests by the clerk, then approval of exactly those by the approver (each applyNo once)."""
     account = client.account(api.TRANSFER)
     db = connect(served)
-    ben = other_bank_beneficiary(db)
+    ben = local.other_bank_beneficiary(db)
     db.conn.close()
     fields = {
         "beneficiaryBankCode": ben.bank_code,
@@ -183,7 +184,10 @@ def transfer_specs(client: Client, served: Path, rounds: int) -> list[Spec]:
         )
 
     def approvals() -> load.Job:
+        """The requests made over HTTP, topped up (in-process, untimed) so a run never runs dry."""
         pool = applied.pop(0) if applied else []
+        wanted = int(APPROVALS_PER_SECOND * seconds)
+        pool += local.apply_transfers(served, api.TRANSFER, max(0, wanted - len(pool)))
         approval = {"accountId": account, "applyNo": load.MARKER, "decision": "approve"}
         return load.Job(
             "approval",

@@ -99,18 +99,43 @@ def business_days(after: date, count: int) -> list[date]:
     return [days[n * len(days) // count] for n in range(count)]
 
 
+def _actors(db: Database, contract_id: str) -> tuple[transfers.Actor, transfers.Actor]:
+    """The bench world's clerk (applies) and approver (approves) of a contract."""
+    people = {u["login_id"].rsplit("-", 1)[1]: u for u in users.for_contract(db, contract_id)}
+    return tuple(  # type: ignore[return-value]
+        transfers.Actor(user_id=people[role]["id"], login_id=people[role]["login_id"])
+        for role in ("clerk", "approver")
+    )
+
+
 def schedule_transfers(db: Database, contract_id: str, count: int) -> None:
     """``count`` one-item transfers applied and approved now, each reserved (予約中) for a day ahead."""
     contract = contracts.get(db, contract_id)
     account = accounts.for_contracts(db, [contract_id])[0]
-    people = {u["login_id"].rsplit("-", 1)[1]: u for u in users.for_contract(db, contract_id)}
-    clerk = transfers.Actor(user_id=people["clerk"]["id"], login_id=people["clerk"]["login_id"])
-    approver = transfers.Actor(user_id=people["approver"]["id"], login_id=people["approver"]["login_id"])
+    clerk, approver = _actors(db, contract_id)
     ben = other_bank_beneficiary(db)
     for day in business_days(START.date(), count):
         draft = transfers.Draft(day, "1", [transfers.Item(1, 1000, None, ben)])
         req = transfers.create_at(db, contract, account, draft, clerk, START)
         transfers.decide_at(db, contract, req, "approve", approver, None, START)
+
+
+def apply_transfers(path: Path, contract_id: str, count: int) -> list[str]:
+    """``count`` one-item requests for today, 申請中, written straight into ``path`` (a served file:
+    SQLite's locks make that safe). They top up the approval figure's pool; returns their applyNo."""
+    app, db = open_db(path)
+    with app.app_context(), transaction(db):
+        contract = contracts.get(db, contract_id)
+        account = accounts.for_contracts(db, [contract_id])[0]
+        clerk, _approver = _actors(db, contract_id)
+        draft = transfers.Draft(
+            START.date(), "1", [transfers.Item(1, 1000, None, other_bank_beneficiary(db))]
+        )
+        made = [
+            transfers.create_at(db, contract, account, draft, clerk, START)["apply_no"] for _ in range(count)
+        ]
+    db.conn.close()
+    return made
 
 
 def clock_year(source: Path, work: Path, contract_id: str = "B0001") -> Figure:

@@ -63,6 +63,7 @@ def machine() -> dict[str, Any]:
         "cpuModel": model or platform.processor(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "loadAverageAtStart": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -96,7 +97,8 @@ def table(figures: list[Figure], info: dict[str, Any]) -> str:
     line = "  ".join("-" * w for w in widths)
     text = [
         f"web21-sandbox bench: {info['cores']} cores, {info['cpuModel']}, Python {info['python']}, "
-        f"load generator {info['generator']}",
+        f"load generator {info['generator']}, {info['connections']} connections",
+        f"load average (1, 5, 15 min) at start {info['loadAverageAtStart']}, at end {info.get('loadAverageAtEnd')}",
         line,
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
         line,

@@ -8,6 +8,7 @@ python -m benchmarks.run --generator python  # the Python load generator even wh
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -83,7 +84,7 @@ class Bench:
         self.say(f"warming up ({self.args.generator})")
         for job in (base_job, api.healthz_job(sandbox.port)):
             load.run(job, connections=self.args.connections, seconds=1, generator=self.args.generator)
-        for spec in figures.all_specs(sandbox, served, self.args.connections, self.args.rounds):
+        for spec in figures.all_specs(sandbox, served, self.args.connections, self.args.seconds):
             self.say(f"loading {spec.label}")
             self.figures.append(self.alternate(spec, base_job))
 
@@ -145,6 +146,11 @@ def start_figure(samples: list[float]) -> Figure:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = {**report.machine(), "generator": args.generator, "connections": args.connections}
+    if info["loadAverageAtStart"][0] > 0.5 * (info["cores"] or 1):
+        print(
+            f"bench: warning: the machine is busy (load {info['loadAverageAtStart']}): figures will be low",
+            file=sys.stderr,
+        )
     if args.keep:
         work = Path(args.keep)
         work.mkdir(parents=True, exist_ok=True)
@@ -152,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="web21-bench-") as tmp:
             figures = Bench(args, Path(tmp)).run()
+    info["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
     print(report.table(figures, info))
     if args.json:
         report.write_json(args.json, figures, info)
