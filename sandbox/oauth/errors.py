@@ -13,7 +13,8 @@ REALM = "web21-sandbox"
 
 
 def _quoted(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "'")
+    # RFC 6750 §3 allows ASCII only (gunicorn refuses other header bytes with a 500).
+    return text.encode("ascii", "replace").decode().replace("\\", "\\\\").replace('"', "'")
 
 
 def bearer_challenge(
