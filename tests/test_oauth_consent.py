@@ -228,3 +228,20 @@ def test_language_switch_after_a_form_error_keeps_the_page(client, control):
     ).get_data(as_text=True)
     link = re.search(r'class="lang" href="([^"]+)"', wrong).group(1).replace("&amp;", "&")
     assert "Log in with your user ID" in client.get(link).get_data(as_text=True)
+
+
+def test_odd_characters_never_cause_a_server_error(client, control):
+    for params in (
+        {"scope": "口座"},
+        {"scope": 'a"b'},
+        {"scope": "a\\b"},
+        {"redirect_uri": 'http://x/"quoted"'},
+        {"redirect_uri": "http://x/口座"},
+        {"response_type": 'co"de'},
+        {"client_id": "口座"},
+        {"state": "状態"},
+    ):
+        answer = start(client, control, **params)
+        assert answer.status_code in (302, 303, 400), (params, answer.status_code)
+        if answer.status_code == 302:
+            assert callback_params(answer)["error"] in ("invalid_scope", "unsupported_response_type")

@@ -360,3 +360,22 @@ def test_metadata(client):
     assert meta["token_endpoint"].endswith("/auth/v1/token")
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert set(meta["scopes_supported"]) == {"account", "transfer", "transfer-approval", "offline_access"}
+
+
+def test_unknown_token_type_hint_is_ignored(client, control):
+    tokens = mint_tokens(client, control, "C0001", "c0001-viewer")
+    looked = introspect(client, control, tokens["access_token"], token_type_hint="id_token")
+    assert looked["active"] is True
+    answer = client.post(
+        "/auth/v1/revoke",
+        data={"token": tokens["access_token"], "token_type_hint": "x"},
+        auth=demo_auth(control),
+    )
+    assert (
+        answer.status_code == 200
+        and error_code(client.get(ACCOUNTS, headers=bearer(tokens))) == "token_revoked"
+    )
+    assert (
+        client.post("/auth/v1/revoke", data={}, auth=demo_auth(control)).get_json()["error"]
+        == "invalid_request"
+    )

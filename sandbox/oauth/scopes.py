@@ -28,12 +28,17 @@ def to_str(values: Iterable[str]) -> str:
     return " ".join(parse(list(values)))
 
 
+def printable(text: str, limit: int = 40) -> str:
+    """``text`` cut down to what an RFC 6749 ``error_description`` may carry (%x20-21 / %x23-5B / %x5D-7E)."""
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in text[:limit])
+
+
 def problem(scope: str | Iterable[str] | None) -> str | None:
     """Why a requested scope is not acceptable (ASCII, for RFC 6749 error_description), or None."""
     values = parse(scope)
     unknown = [v for v in values if v not in SUPPORTED]
     if unknown:
-        return f"unknown scope {unknown[0]!r}; use {', '.join(SUPPORTED)}"
+        return f"unknown scope '{printable(unknown[0])}'; use {', '.join(SUPPORTED)}"
     services = services_of(values)
     if not services:
         return f"request at least one service: {', '.join(SERVICES)}"

@@ -145,7 +145,9 @@ class CodeGrant(grants.AuthorizationCodeGrant):
                 "This code has expired (setting codeLifetime); ask the user to consent again."
             )
         if found.grant["revoked_at"]:
-            raise InvalidGrantError(f"The grant of this code was revoked ({found.grant['revoked_reason']}).")
+            raise InvalidGrantError(
+                f"The grant of this code was revoked ({scopes.printable(found.grant['revoked_reason'])})."
+            )
         if contract["status"] != "active":
             raise InvalidGrantError(f"The contract is {contract['status']}.")
         return found
@@ -169,7 +171,9 @@ class RefreshGrant(grants.RefreshTokenGrant):
             models.revoke_grant(db, token.grant, at=token.now, reason="refresh_reuse")
             raise InvalidGrantError("This refresh token was already used; the whole grant is now revoked.")
         if token.is_revoked():
-            raise InvalidGrantError(f"This refresh token was revoked ({token.revoked_reason()}).")
+            raise InvalidGrantError(
+                f"This refresh token was revoked ({scopes.printable(token.revoked_reason())})."
+            )
         if token.is_expired():
             raise InvalidGrantError(
                 "The grant has expired (setting grantLifetime): ask the user to consent again."
@@ -191,10 +195,19 @@ class RefreshGrant(grants.RefreshTokenGrant):
             models.mark_rotated(get_db(), token, token.now)
 
 
+def _require_token(req: OAuth2Request) -> None:
+    """Only ``token`` is required; an unknown ``token_type_hint`` is ignored (RFC 7009 §2.1, RFC 7662 §2.1)."""
+    if not req.form.get("token"):
+        raise InvalidRequestError("Missing 'token' in request.")
+
+
 class Revocation(RevocationEndpoint):
     """RFC 7009: revoking either token of a grant revokes the grant's whole token family."""
 
     CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def check_params(self, req: OAuth2Request, client: clients.Client) -> None:
+        _require_token(req)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> models.Token | None:
         return models.find_any(get_db(), token_string, token_type_hint)
@@ -207,6 +220,9 @@ class Introspection(IntrospectionEndpoint):
     """RFC 7662, truthful: inactive when expired, revoked, the contract is not active or no service is left."""
 
     CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def check_params(self, req: OAuth2Request, client: clients.Client) -> None:
+        _require_token(req)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> models.Token | None:
         return models.find_any(get_db(), token_string, token_type_hint)

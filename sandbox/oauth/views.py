@@ -59,6 +59,10 @@ def authorize() -> Response:
         grant = server.get_consent_grant(end_user=None)
     except OAuth2Error as error:
         return _oauth_error(error, lang)
+    except ValueError:  # Authlib refuses to echo a parameter that RFC 6749 does not allow in an error
+        raise PageError(
+            "error_request", 400, "invalid_request: a parameter has characters RFC 6749 forbids", lang
+        ) from None
     client: clients.Client = grant.request.client
     db = get_db()
     with transaction(db):
