@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, request
 
 from sandbox import events
 from sandbox.api import api_reply, transfer_shapes
-from sandbox.bank import accounts, contracts, crypto, transfer_demo, transfer_input, transfers  # noqa: F401 (seed hook)
+from sandbox.bank import accounts, contracts, crypto, fees, transfer_demo, transfer_input, transfers  # noqa: F401 (seed hook)
 from sandbox.errors import InvalidParameter
 from sandbox.idempotency import idempotent
 from sandbox.oauth.protect import current_token, require_scope
@@ -61,7 +61,7 @@ def transfer_fee() -> Response:
     """振込手数料事前照会: the fee of each item, as the request would be charged."""
     data = json_body()
     account, contract, now, draft = _draft_for(data)
-    priced = transfers.price(contract, account, draft.items)
+    priced = fees.price(contract, account, draft.items)
     return api_reply(
         {
             "accountId": account["id"],

@@ -13,6 +13,9 @@ from typing import Any
 
 from sandbox import calendar, clock, events
 from sandbox.bank import contracts, ledger
+from sandbox.bank.beneficiaries import problem
+from sandbox.bank.transfer_errors import TransferItemInvalid
+from sandbox.bank.transfer_records import Item
 from sandbox.store import Database
 
 TIERS = ("sameBranch", "sameBank", "otherBank")
@@ -37,6 +40,33 @@ def transfer_fee(settings: dict[str, Any], fee_tier: str, amount: int) -> int:
 def fee_account(contract: dict[str, Any], fallback: str) -> str:
     """The EB fee account (§2(5)); the debited account when the contract has none on record."""
     return contract.get("fee_account_id") or fallback
+
+
+# -- transfer fees of a request -------------------------------------------------------------------
+
+
+def price(
+    contract: dict[str, Any], account: dict[str, Any], items: list[Item]
+) -> list[tuple[Item, str, int]]:
+    """Each item with its fee tier and fee, seen from the debited account; rejects paying oneself."""
+    settings = contracts.settings(contract)
+    priced, problems = [], []
+    for item in items:
+        ben = item.beneficiary
+        if ben.account_id == account["id"]:
+            problems.append(
+                {
+                    "itemId": str(item.item_id),
+                    "errorDetails": [problem("accountNumber", "the beneficiary is the debited account")],
+                }
+            )
+        fee_tier = tier(
+            ben.bank_code, ben.branch_code, own_bank=account["bank_code"], own_branch=account["branch_code"]
+        )
+        priced.append((item, fee_tier, transfer_fee(settings, fee_tier, item.amount)))
+    if problems:
+        raise TransferItemInvalid(transfer_details=problems)
+    return priced
 
 
 # -- the monthly contract fee ----------------------------------------------------------------------

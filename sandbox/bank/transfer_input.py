@@ -18,7 +18,7 @@ from sandbox.bank.transfer_errors import (
     TransferItemInvalid,
     TransferTotalsMismatch,
 )
-from sandbox.bank.transfers import MAX_ITEMS, Draft, Item
+from sandbox.bank.transfer_records import MAX_ITEMS, Draft, Item
 from sandbox.errors import BankError, InvalidParameter
 from sandbox.store import Database
 from sandbox.web import field

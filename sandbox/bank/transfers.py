@@ -5,80 +5,42 @@
        → 手続中 12 → 手続済 20 → 資金返却 22 (the receiving bank sent the money back)
                   → 手続不成立 40 (insufficient funds at execution: nothing moves)
 
-The ``*_at`` functions are the domain at a given instant (the seed hook uses them to build history);
+Records and data types live in ``transfer_records`` (re-exported here). The ``*_at`` functions are the domain at a given instant (the seed hook uses them to build history);
 the others take the write lock, bring the owning contract's clock up to date and call them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sandbox import calendar, clock, events
 from sandbox.bank import accounts, contracts, fees, ledger
-from sandbox.bank.beneficiaries import Beneficiary, problem
+from sandbox.bank import transfer_records as records
 from sandbox.bank.transfer_errors import (
     SelfApprovalForbidden,
     TransferAlreadyApproved,
     TransferDateHoliday,
     TransferDateInvalid,
-    TransferItemInvalid,
     TransferNotAwaitingApproval,
     TransferNotCancellable,
-    TransferNotFound,
 )
-from sandbox.store import Database, insert, row, rows, transaction
+from sandbox.bank.transfer_records import BANK, CLOCK
+from sandbox.bank.transfer_records import STATUS_NAMES as STATUS_NAMES
+from sandbox.bank.transfer_records import Actor as Actor
+from sandbox.bank.transfer_records import Draft as Draft
+from sandbox.bank.transfer_records import Item as Item
+from sandbox.bank.transfer_records import find as find
+from sandbox.bank.transfer_records import items_of as items_of
+from sandbox.bank.transfer_records import load as load
+from sandbox.bank.transfer_records import search as search
+from sandbox.bank.transfer_records import transitions_of as transitions_of
+from sandbox.store import Database, insert, transaction
 
-STATUS_NAMES = {
-    "2": "申請中",
-    "3": "差戻",
-    "4": "取下げ",
-    "5": "期限切れ",
-    "8": "予約取消",
-    "11": "予約中",
-    "12": "手続中",
-    "20": "手続済",
-    "22": "資金返却",
-    "40": "手続不成立",
-}
 APPROVED = ("11", "12", "20", "22", "40")
 OPENING = time(9, 0)  # a reserved transfer executes at 09:00 JST on its date (sandbox choice)
 HORIZON = timedelta(days=365)  # how far ahead a designated date may lie
-MAX_ITEMS = 99
 EXECUTE_EVENT, EXPIRE_EVENT = "transfer.execute", "transfer.expire"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who moves a request: a user through a client, the clock (events) or the bank (incidents)."""
-
-    kind: str = "user"
-    user_id: int | None = None
-    login_id: str | None = None
-    client_id: str | None = None
-
-
-CLOCK, BANK = Actor("clock"), Actor("bank")
-
-
-@dataclass(frozen=True)
-class Item:
-    item_id: int
-    amount: int
-    edi: str | None
-    beneficiary: Beneficiary
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A parsed transfer request body: everything checked except what needs the clock or the account."""
-
-    designated_date: date | None
-    holiday_code: str
-    items: list[Item]
-    comment: str | None = None
-    encrypted: bool = False
 
 
 # -- dates -----------------------------------------------------------------------------------------
@@ -119,142 +81,6 @@ def _expires_at(contract: dict[str, Any], day: date) -> datetime:
     return calendar.cutoff(day, settings["cutoffTime"])
 
 
-# -- fees ------------------------------------------------------------------------------------------
-
-
-def price(
-    contract: dict[str, Any], account: dict[str, Any], items: list[Item]
-) -> list[tuple[Item, str, int]]:
-    """Each item with its fee tier and fee, seen from the debited account; rejects paying oneself."""
-    settings = contracts.settings(contract)
-    priced, problems = [], []
-    for item in items:
-        ben = item.beneficiary
-        if ben.account_id == account["id"]:
-            problems.append(
-                {
-                    "itemId": str(item.item_id),
-                    "errorDetails": [problem("accountNumber", "the beneficiary is the debited account")],
-                }
-            )
-        tier = fees.tier(
-            ben.bank_code, ben.branch_code, own_bank=account["bank_code"], own_branch=account["branch_code"]
-        )
-        priced.append((item, tier, fees.transfer_fee(settings, tier, item.amount)))
-    if problems:
-        raise TransferItemInvalid(transfer_details=problems)
-    return priced
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-
-def find(
-    db: Database, contract_ids: list[str], apply_no: str, account_id: str | None = None
-) -> dict[str, Any]:
-    """A request visible to ``contract_ids`` (and on ``account_id`` when given), or ``TransferNotFound``."""
-    found = row(db, "SELECT * FROM transfer_requests WHERE apply_no = ?", (str(apply_no),))
-    if (
-        found is None
-        or found["contract_id"] not in contract_ids
-        or account_id not in (None, found["account_id"])
-    ):
-        raise TransferNotFound(f"no transfer request {apply_no!r} on this account", field="applyNo")
-    return found
-
-
-def load(db: Database, request_id: int) -> dict[str, Any]:
-    found = row(db, "SELECT * FROM transfer_requests WHERE id = ?", (request_id,))
-    assert found is not None, request_id
-    return found
-
-
-def items_of(db: Database, request_id: int) -> list[dict[str, Any]]:
-    return rows(db, "SELECT * FROM transfer_items WHERE request_id = ? ORDER BY item_id", (request_id,))
-
-
-def transitions_of(db: Database, request_id: int) -> list[dict[str, Any]]:
-    return rows(db, "SELECT * FROM transfer_transitions WHERE request_id = ? ORDER BY id", (request_id,))
-
-
-def search(
-    db: Database,
-    contract_ids: list[str],
-    *,
-    account_id: str | None = None,
-    date_from: str = "0000-00-00",
-    date_to: str = "9999-99-99",
-    by: str = "applied",
-    after_id: int = 0,
-    limit: int = 500,
-) -> list[dict[str, Any]]:
-    """Requests by applied date (``by="applied"``) or execution date (``"designated"``), in id order."""
-    column = "substr(applied_at, 1, 10)" if by == "applied" else "execution_date"
-    marks = ",".join("?" for _ in contract_ids)
-    sql = (
-        f"SELECT * FROM transfer_requests WHERE contract_id IN ({marks}) AND {column} BETWEEN ? AND ? AND id > ?"
-        + (" AND account_id = ?" if account_id else "")
-        + " ORDER BY id LIMIT ?"
-    )
-    params = [*contract_ids, date_from, date_to, after_id, *([account_id] if account_id else []), limit]
-    return rows(db, sql, params)
-
-
-# -- transitions -----------------------------------------------------------------------------------
-
-
-def _move(
-    db: Database,
-    req: dict[str, Any],
-    to: str,
-    at: datetime,
-    actor: Actor,
-    *,
-    reason: str | None = None,
-    comment: str | None = None,
-    **columns: Any,
-) -> None:
-    """Change a request's status, recording the transition (time, user, reason) and the timeline entry."""
-    stamp = clock.to_db(at)
-    values = {**columns, "status": to, "updated_at": stamp}
-    assignments = ", ".join(f"{k} = ?" for k in values)
-    db.conn.execute(f"UPDATE transfer_requests SET {assignments} WHERE id = ?", [*values.values(), req["id"]])
-    insert(
-        db,
-        "transfer_transitions",
-        {
-            "request_id": req["id"],
-            "from_status": req.get("status"),
-            "to_status": to,
-            "at": stamp,
-            "actor": actor.kind,
-            "user_id": actor.user_id,
-            "login_id": actor.login_id,
-            "client_id": actor.client_id,
-            "reason": reason,
-            "comment": comment,
-        },
-    )
-    who = actor.login_id or actor.kind
-    events.record(
-        db,
-        req["contract_id"],
-        at,
-        "transfer",
-        f"transfer {req['apply_no']} {STATUS_NAMES.get(req.get('status') or '', 'new')} → {STATUS_NAMES[to]} by {who}"
-        + (f" ({reason})" if reason else ""),
-        {"applyNo": req["apply_no"], "from": req.get("status"), "to": to, "reason": reason},
-    )
-    req.update(values)
-
-
-def _cancel_event(db: Database, event_id: int | None) -> None:
-    if event_id:
-        db.conn.execute(
-            "UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'pending'", (event_id,)
-        )
-
-
 # -- the lifecycle at a given instant --------------------------------------------------------------
 
 
@@ -269,7 +95,7 @@ def create_at(
     """Accept a request as 申請中 and queue its expiry at the cut-off of its execution date."""
     settings = contracts.settings(contract)
     day = execution_date(draft.designated_date, draft.holiday_code, now, settings["cutoffTime"])
-    priced = price(contract, account, draft.items)
+    priced = fees.price(contract, account, draft.items)
     next_id = db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM transfer_requests").fetchone()[0]
     expires = _expires_at(contract, day)
     stamp = clock.to_db(now)
@@ -321,7 +147,7 @@ def create_at(
         )
     req["status"] = None  # the first transition is from nothing to 申請中
     event_id = events.schedule(db, contract["id"], expires, EXPIRE_EVENT, {"requestId": next_id})
-    _move(db, req, "2", now, actor, comment=draft.comment, expire_event_id=event_id)
+    records.move(db, req, "2", now, actor, comment=draft.comment, expire_event_id=event_id)
     return req
 
 
@@ -349,8 +175,8 @@ def decide_at(
         "approval_comment": comment,
     }
     if decision == "return":
-        _cancel_event(db, req["expire_event_id"])
-        _move(db, req, "3", now, actor, comment=comment, decided_at=clock.to_db(now), **decided)
+        records.cancel_event(db, req["expire_event_id"])
+        records.move(db, req, "3", now, actor, comment=comment, decided_at=clock.to_db(now), **decided)
         return req
     settings = contracts.settings(contract)
     if (
@@ -359,7 +185,7 @@ def decide_at(
         and not settings["selfApproval"]
     ):
         raise SelfApprovalForbidden(f"{actor.login_id} applied for {req['apply_no']}", field="applyNo")
-    _cancel_event(db, req["expire_event_id"])
+    records.cancel_event(db, req["expire_event_id"])
     cutoff_time = settings["cutoffTime"]
     today = now.astimezone(clock.JST).date()
     run_day = date.fromisoformat(req["execution_date"])
@@ -378,18 +204,18 @@ def decide_at(
         return req
     due = datetime.combine(run_day, OPENING, clock.JST)
     event_id = events.schedule(db, contract["id"], due, EXECUTE_EVENT, {"requestId": req["id"]})
-    _move(db, req, "11", now, actor, comment=comment, execute_event_id=event_id)
+    records.move(db, req, "11", now, actor, comment=comment, execute_event_id=event_id)
     return req
 
 
 def cancel_at(db: Database, req: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
     """Withdraw a request 申請中 (→ 取下げ 4) or cancel a reservation 予約中 (→ 予約取消 8)."""
     if req["status"] == "2":
-        _cancel_event(db, req["expire_event_id"])
-        _move(db, req, "4", now, actor)
+        records.cancel_event(db, req["expire_event_id"])
+        records.move(db, req, "4", now, actor)
     elif req["status"] == "11":
-        _cancel_event(db, req["execute_event_id"])
-        _move(db, req, "8", now, actor)
+        records.cancel_event(db, req["execute_event_id"])
+        records.move(db, req, "8", now, actor)
     else:
         raise TransferNotCancellable(
             f"{req['apply_no']} is {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
@@ -401,11 +227,11 @@ def execute_at(
     db: Database, req: dict[str, Any], at: datetime, actor: Actor, comment: str | None = None
 ) -> None:
     """手続中, then one balanced journal (debits, credits, fees) → 手続済, or 手続不成立 with nothing moved."""
-    _move(db, req, "12", at, actor, comment=comment)
+    records.move(db, req, "12", at, actor, comment=comment)
     items = items_of(db, req["id"])
     reason = _cannot_execute(db, req)
     if reason:
-        _move(db, req, "40", at, actor, reason=reason, failure_reason=reason)
+        records.move(db, req, "40", at, actor, reason=reason, failure_reason=reason)
         return
     legs = []
     for item in items:
@@ -420,7 +246,7 @@ def execute_at(
     journal = ledger.post(
         db, contract_id=req["contract_id"], kind="transfer", at=at, legs=legs, ref=req["apply_no"]
     )
-    _move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
+    records.move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
 
 
 def _cannot_execute(db: Database, req: dict[str, Any]) -> str | None:
@@ -454,7 +280,9 @@ def return_funds_at(db: Database, req: dict[str, Any], at: datetime, reason: str
     journal = ledger.post(
         db, contract_id=req["contract_id"], kind="transfer_return", at=at, legs=legs, ref=req["apply_no"]
     )
-    _move(db, req, "22", at, BANK, reason=reason, returned_at=clock.to_db(at), return_journal_id=journal)
+    records.move(
+        db, req, "22", at, BANK, reason=reason, returned_at=clock.to_db(at), return_journal_id=journal
+    )
     return journal
 
 
@@ -474,7 +302,7 @@ def _expire_event(
 ) -> dict[str, Any]:
     req = load(db, event["payload"]["requestId"])
     if req["status"] == "2":
-        _move(db, req, "5", at, CLOCK, reason="not approved by the cut-off of its date")
+        records.move(db, req, "5", at, CLOCK, reason="not approved by the cut-off of its date")
     return {"applyNo": req["apply_no"], "status": req["status"]}
 
 

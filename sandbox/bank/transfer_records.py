@@ -1,0 +1,168 @@
+"""Transfer requests as stored: the data types, the status names, reading requests back, and recording
+each status change (time, who, reason) in ``transfer_transitions`` and on the contract's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sandbox import clock, events
+from sandbox.bank.beneficiaries import Beneficiary
+from sandbox.bank.transfer_errors import TransferNotFound
+from sandbox.store import Database, insert, row, rows
+
+MAX_ITEMS = 99
+STATUS_NAMES = {
+    "2": "申請中",
+    "3": "差戻",
+    "4": "取下げ",
+    "5": "期限切れ",
+    "8": "予約取消",
+    "11": "予約中",
+    "12": "手続中",
+    "20": "手続済",
+    "22": "資金返却",
+    "40": "手続不成立",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who moves a request: a user through a client, the clock (events) or the bank (incidents)."""
+
+    kind: str = "user"
+    user_id: int | None = None
+    login_id: str | None = None
+    client_id: str | None = None
+
+
+CLOCK, BANK = Actor("clock"), Actor("bank")
+
+
+@dataclass(frozen=True)
+class Item:
+    item_id: int
+    amount: int
+    edi: str | None
+    beneficiary: Beneficiary
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A parsed transfer request body: everything checked except what needs the clock or the account."""
+
+    designated_date: date | None
+    holiday_code: str
+    items: list[Item]
+    comment: str | None = None
+    encrypted: bool = False
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def find(
+    db: Database, contract_ids: list[str], apply_no: str, account_id: str | None = None
+) -> dict[str, Any]:
+    """A request visible to ``contract_ids`` (and on ``account_id`` when given), or ``TransferNotFound``."""
+    found = row(db, "SELECT * FROM transfer_requests WHERE apply_no = ?", (str(apply_no),))
+    if (
+        found is None
+        or found["contract_id"] not in contract_ids
+        or account_id not in (None, found["account_id"])
+    ):
+        raise TransferNotFound(f"no transfer request {apply_no!r} on this account", field="applyNo")
+    return found
+
+
+def load(db: Database, request_id: int) -> dict[str, Any]:
+    found = row(db, "SELECT * FROM transfer_requests WHERE id = ?", (request_id,))
+    assert found is not None, request_id
+    return found
+
+
+def items_of(db: Database, request_id: int) -> list[dict[str, Any]]:
+    return rows(db, "SELECT * FROM transfer_items WHERE request_id = ? ORDER BY item_id", (request_id,))
+
+
+def transitions_of(db: Database, request_id: int) -> list[dict[str, Any]]:
+    return rows(db, "SELECT * FROM transfer_transitions WHERE request_id = ? ORDER BY id", (request_id,))
+
+
+def search(
+    db: Database,
+    contract_ids: list[str],
+    *,
+    account_id: str | None = None,
+    date_from: str = "0000-00-00",
+    date_to: str = "9999-99-99",
+    by: str = "applied",
+    after_id: int = 0,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Requests by applied date (``by="applied"``) or execution date (``"designated"``), in id order."""
+    column = "substr(applied_at, 1, 10)" if by == "applied" else "execution_date"
+    marks = ",".join("?" for _ in contract_ids)
+    sql = (
+        f"SELECT * FROM transfer_requests WHERE contract_id IN ({marks}) AND {column} BETWEEN ? AND ? AND id > ?"
+        + (" AND account_id = ?" if account_id else "")
+        + " ORDER BY id LIMIT ?"
+    )
+    params = [*contract_ids, date_from, date_to, after_id, *([account_id] if account_id else []), limit]
+    return rows(db, sql, params)
+
+
+# -- transitions -----------------------------------------------------------------------------------
+
+
+def move(
+    db: Database,
+    req: dict[str, Any],
+    to: str,
+    at: datetime,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    comment: str | None = None,
+    **columns: Any,
+) -> None:
+    """Change a request's status, recording the transition (time, user, reason) and the timeline entry."""
+    stamp = clock.to_db(at)
+    values = {**columns, "status": to, "updated_at": stamp}
+    assignments = ", ".join(f"{k} = ?" for k in values)
+    db.conn.execute(f"UPDATE transfer_requests SET {assignments} WHERE id = ?", [*values.values(), req["id"]])
+    insert(
+        db,
+        "transfer_transitions",
+        {
+            "request_id": req["id"],
+            "from_status": req.get("status"),
+            "to_status": to,
+            "at": stamp,
+            "actor": actor.kind,
+            "user_id": actor.user_id,
+            "login_id": actor.login_id,
+            "client_id": actor.client_id,
+            "reason": reason,
+            "comment": comment,
+        },
+    )
+    who = actor.login_id or actor.kind
+    events.record(
+        db,
+        req["contract_id"],
+        at,
+        "transfer",
+        f"transfer {req['apply_no']} {STATUS_NAMES.get(req.get('status') or '', 'new')} → {STATUS_NAMES[to]} by {who}"
+        + (f" ({reason})" if reason else ""),
+        {"applyNo": req["apply_no"], "from": req.get("status"), "to": to, "reason": reason},
+    )
+    req.update(values)
+
+
+def cancel_event(db: Database, event_id: int | None) -> None:
+    if event_id:
+        db.conn.execute(
+            "UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'pending'", (event_id,)
+        )
