@@ -330,7 +330,7 @@ def test_bad_requests_are_refused_with_nothing_written(bank, db_path, patch, sta
     assert count_requests(db_path) == before
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "1e3", "10000000000", 1.5, True, None])
+@pytest.mark.parametrize("amount", ["0", "-5", "1e3", "10000000000", "²", "١٠٠", " 100", 1.5, True, None])
 def test_bad_amounts_are_item_errors(bank, amount):
     item = {**bank.to_other_bank(1), "transferAmount": amount}
     response = bank.post("/transfer/request", bank.body("C0001", [item]), bank.token("C0001"))
@@ -399,3 +399,22 @@ def test_answers_match_the_openapi_document(bank, client, control):
         f"/sandbox/v1/contracts/C0001/transfers/{apply_no}", headers={"X-Sandbox-Key": "test-admin-key"}
     )
     assert_conforms(doc, "/sandbox/v1/contracts/{contractId}/transfers/{applyNo}", "get", shown)
+
+
+def test_odd_numbers_and_keys_are_refused_not_crashed(bank):
+    token, account_id = bank.token("C0001"), bank.accounts("C0001")[0]["accountId"]
+    twins = [bank.to_other_bank(1, 1), {**bank.to_other_bank(1), "itemId": "01"}]
+    answer = bank.post("/transfer/request", bank.body("C0001", twins), token).get_json()
+    assert answer["errorCode"] == "transfer_item_invalid"
+    assert answer["transferErrorDetails"][0]["errorDetails"][0]["errorDetailsCode"] == "itemId"
+    arabic = bank.to_other_bank(1, accountNumber="١٢٣٤٥٦٧")
+    assert bank.post("/transfer/request", bank.body("C0001", [arabic]), token).status_code == 400
+    totals = {**bank.body("C0001", [bank.to_other_bank(1)]), "totalCount": "¹"}
+    assert bank.post("/transfer/request", totals, token).get_json()["errorCode"] == "invalid_parameter"
+    huge = bank.get("/transfer/status", token, accountId=account_id, nextItemKey="9" * 40)
+    assert (huge.status_code, huge.get_json()["errorCode"]) == (400, "invalid_parameter")
+    for path, body in [("/transfer/approval", [1]), ("/transfer/cancel", {"accountId": 1, "applyNo": 2})]:
+        response = bank.post(
+            path, body, bank.token("C0001", "transfer-approval" if "approval" in path else "transfer")
+        )
+        assert response.status_code == 400

@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, Response, request
 from sandbox import events
 from sandbox.api import api_reply, transfer_shapes
 from sandbox.bank import accounts, contracts, crypto, fees, transfer_demo, transfer_input, transfers  # noqa: F401 (seed hook)
+from sandbox.bank.beneficiaries import digits
 from sandbox.errors import InvalidParameter
 from sandbox.idempotency import idempotent
 from sandbox.oauth.protect import current_token, require_scope
@@ -173,7 +174,7 @@ def _range(account: dict[str, Any], now: Any) -> tuple[list[dict[str, Any]], boo
             "requestTransferTerm must be 1 (applied date) or 2 (designated date)", field="requestTransferTerm"
         )
     after = args.get("nextItemKey", "0")
-    if not after.isdigit():
+    if not digits(after) or len(after) > 18:
         raise InvalidParameter("nextItemKey must be the value a previous page gave", field="nextItemKey")
     found = transfers.search(
         get_db(),

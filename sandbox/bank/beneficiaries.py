@@ -9,6 +9,7 @@ sandbox does not hold, leaves through the clearing account.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,13 @@ class Beneficiary:
     account_id: str | None  # the sandbox account credited, or None: the money leaves through clearing
 
 
+def digits(value: object, length: int | None = None) -> bool:
+    """True for a string of ASCII digits (of exactly ``length`` when given); str.isdigit also takes ² and ١."""
+    return (
+        isinstance(value, str) and re.fullmatch(r"[0-9]+", value) is not None and length in (None, len(value))
+    )
+
+
 def problem(field: str, message: str) -> dict[str, str]:
     """One entry of an item's ``errorDetails``: the field and what is wrong with it."""
     return {"errorDetailsCode": field, "errorDetailsMessage": message}
@@ -67,7 +75,7 @@ def check(db: Database, data: dict[str, Any]) -> tuple[Beneficiary | None, list[
         values[name] = value if isinstance(value, str) else ""
     bank_code, branch_code = values["beneficiaryBankCode"], values["beneficiaryBranchCode"]
     found_bank = found_branch = None
-    if bank_code and (len(bank_code) != 4 or not bank_code.isdigit() or bank(bank_code) is None):
+    if bank_code and (not digits(bank_code, 4) or bank(bank_code) is None):
         problems.append(problem("beneficiaryBankCode", f"no bank with code {bank_code!r} (4 digits, Zengin)"))
     elif bank_code:
         found_bank = bank(bank_code)
@@ -81,7 +89,7 @@ def check(db: Database, data: dict[str, Any]) -> tuple[Beneficiary | None, list[
         problems.append(
             problem("accountTypeCode", "accountTypeCode must be 1 普通, 2 当座, 4 貯蓄 or 9 その他")
         )
-    if number and (len(number) != 7 or not number.isdigit()):
+    if number and not digits(number, 7):
         problems.append(problem("accountNumber", "accountNumber must be 7 digits (pad with leading zeros)"))
     name = values["beneficiaryName"]
     if name:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sandbox.bank import accounts, beneficiaries, contracts, crypto
-from sandbox.bank.beneficiaries import FIELDS, problem
+from sandbox.bank.beneficiaries import FIELDS, digits, problem
 from sandbox.bank.transfer_errors import (
     FieldEncryptionOff,
     FieldEncryptionRequired,
@@ -67,7 +67,7 @@ def check_totals(data: dict[str, Any], items: list[Item]) -> None:
             if len(items) > 1:
                 raise InvalidParameter(f"{name} is required when there is more than one item", field=name)
             continue
-        if isinstance(sent, bool) or not isinstance(sent, str | int) or not str(sent).isdigit():
+        if isinstance(sent, bool) or not isinstance(sent, str | int) or not digits(str(sent)):
             raise InvalidParameter(f"{name} must be a string of digits", field=name)
         if int(sent) != actual:
             raise TransferTotalsMismatch(f"{name} is {sent} but the items give {actual}", field=name)
@@ -92,9 +92,13 @@ def parse_items(
         if not isinstance(raw, dict):
             problems.append(problem("transfers", "each item must be a JSON object"))
         else:
-            if not item_id.isdigit() or not 1 <= int(item_id) <= MAX_ITEMS or item_id in seen:
+            if (
+                not (digits(item_id) and len(item_id) <= 2)
+                or not 1 <= int(item_id) <= MAX_ITEMS
+                or int(item_id) in seen
+            ):
                 problems.append(problem("itemId", f"itemId must be a unique number from 1 to {MAX_ITEMS}"))
-            seen.add(item_id)
+            seen.add(int(item_id) if digits(item_id) and len(item_id) <= 2 else item_id)
             amount = _amount(raw, problems)
             edi = raw.get("ediInfo")
             if edi is not None:
@@ -128,6 +132,12 @@ def parse_items(
 
 
 def _amount(raw: dict[str, Any], problems: list[dict[str, str]]) -> int:
+    value = raw.get("transferAmount")
+    if isinstance(value, str) and not digits(value):
+        problems.append(
+            problem("transferAmount", f"transferAmount must be a string of digits, got {value[:20]!r}")
+        )
+        return 0
     try:
         return accounts.check_amount(raw.get("transferAmount"), "transferAmount")
     except InvalidParameter as exc:
