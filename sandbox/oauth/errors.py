@@ -8,24 +8,22 @@ Every 401/403 carries ``WWW-Authenticate`` per RFC 6750 §3.
 from __future__ import annotations
 
 from sandbox.errors import BankError
+from sandbox.oauth.scopes import printable
 
 REALM = "web21-sandbox"
-
-
-def _quoted(text: str) -> str:
-    # RFC 6750 §3 allows ASCII only (gunicorn refuses other header bytes with a 500).
-    return text.encode("ascii", "replace").decode().replace("\\", "\\\\").replace('"', "'")
 
 
 def bearer_challenge(
     error: str | None = None, description: str | None = None, scope: str | None = None
 ) -> str:
-    """The ``WWW-Authenticate`` value of RFC 6750 §3 (no error attribute when no token was sent)."""
+    """The ``WWW-Authenticate`` value of RFC 6750 §3 (no error attribute when no token was sent).
+
+    The description is cut to the ASCII RFC 6750 allows: gunicorn answers 500 to other header bytes."""
     parts = [f'realm="{REALM}"']
     if error:
         parts.append(f'error="{error}"')
     if description:
-        parts.append(f'error_description="{_quoted(description)}"')
+        parts.append(f'error_description="{printable(description, 300)}"')
     if scope:
         parts.append(f'scope="{scope}"')
     return "Bearer " + ", ".join(parts)

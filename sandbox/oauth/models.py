@@ -28,9 +28,9 @@ REASONS = {
     "superseded": "the user consented again for the same client (setting revokePreviousGrant)",
     "refresh_reuse": "a rotated refresh token was used again: the whole grant is revoked",
     "code_replay": "its authorization code was used twice: what it issued is revoked",
-    "privilege_removed": "the user's server-connection privileges were removed (§5(5)①)",
+    "privilege_removed": "the user's server-connection privileges were removed (terms 5.(5)(1))",
     "control": "revoked through the sandbox control API",
-    "bank": "revoked by the bank (§5(5)②)",
+    "bank": "revoked by the bank (terms 5.(5)(2))",
 }
 
 
