@@ -143,6 +143,7 @@ def _banner(
         "  admin key: "
         + ("from WEB21_SANDBOX_ADMIN_KEY" if env_key else f"{key_file} (send it as X-Sandbox-Key)"),
         f"  API docs : http://{host}:{port}/docs",
+        f"  dashboard: http://{host}:{port}/sandbox/ui/",
     ]
     creds = meta.get("credentials", [])
     if creds:
