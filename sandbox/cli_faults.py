@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -344,23 +345,22 @@ def requests_(
 
 
 def _print_requests(entries: list[dict[str, Any]], as_json: bool) -> None:
-    import json
-
     for e in entries:
         if as_json:
             click.echo(json.dumps(e, ensure_ascii=False))
             continue
-        shown = e.get("sentStatus", "---")
-        code = f" {e['errorCode']}" if e.get("errorCode") else ""
-        fault = (
-            f"  [{e['fault']}{' #' + str(e['faultId']) if e.get('faultId') else ''}: {e['outcome']}]"
-            if e.get("fault")
-            else ""
-        )
-        who = "/".join(x for x in (e.get("contractId"), e.get("userId")) if x) or "-"
-        click.echo(
-            f"#{e['requestId']} {e['at']} {who} {e['method']} {e['path']} → {shown}{code} ({e['latencyMs']} ms){fault}"
-        )
+        click.echo(request_line(e))
+
+
+def request_line(e: dict[str, Any]) -> str:
+    """One request log entry as a line: who, what, what the client got, the fault, the latency."""
+    shown = e.get("sentStatus", "no answer")
+    code = f" {e['errorCode']}" if e.get("errorCode") else ""
+    outcome = f" ({e['outcome']})" if e["outcome"] != "response" else ""
+    fault = f" [{e['fault']}{' #' + str(e['faultId']) if e.get('faultId') else ''}]" if e.get("fault") else ""
+    key = f" key={e['idempotencyKey']}" if e.get("idempotencyKey") else ""
+    who = "/".join(x for x in (e.get("contractId"), e.get("userId")) if x) or "-"
+    return f"#{e['requestId']} {e['at']} {who} {e['method']} {e['path']} → {shown}{code}{outcome}{fault}{key} {e['latencyMs']} ms"
 
 
 @main.command("timeline")

@@ -191,7 +191,8 @@ class Exchange:
         buffering costs nothing and lets the log be written before the server sends the answer."""
         status, headers, body = self.process()
         self.start_response(self.status_line, headers)
-        self.log(status, status, "response", requestlog.error_code(status, body))
+        replayed = any(k.lower() == "idempotency-replayed" and v == "true" for k, v in headers)
+        self.log(status, status, "replayed" if replayed else "response", requestlog.error_code(status, body))
         return [body]
 
     def process(self) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -32,6 +32,7 @@ class Kind:
     apply: Apply
     fields: tuple[str, ...]  # parameters it accepts besides type and at/in
     window: bool = False  # an interval in force (maintenance, double-login) rather than a one-shot change
+    recheck: bool = True  # check again when a scheduled incident falls due (the state may have moved)
 
 
 # -- parameter helpers -------------------------------------------------------------------------------------
@@ -398,6 +399,7 @@ KINDS: dict[str, Kind] = {
         _check_password,
         _password,
         ("userId", "password"),
+        recheck=False,  # its check would draw a new password; apply finds the user itself
     ),
     "privilege-change": Kind(
         "New server-connection privileges (§5(3)②); removing all of them ends the user's grants (§5(5)①).",

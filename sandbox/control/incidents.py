@@ -118,7 +118,10 @@ def _apply(db: Database, incident: dict[str, Any], at: datetime) -> None:
             contract = contracts.get(db, incident["contract_id"])
             if contract["status"] == "terminated":
                 raise ContractTerminated(f"contract {contract['id']} is terminated")
-            result = KINDS[incident["type"]].apply(db, contract, incident["params"], at)
+            kind = KINDS[incident["type"]]
+            if kind.recheck:
+                kind.check(db, contract, incident["params"], at)
+            result = kind.apply(db, contract, incident["params"], at)
             if incident["type"] == "terminate":
                 on_terminate(db, contract["id"], at)
     except BankError as exc:

@@ -23,11 +23,12 @@ from sandbox.store import Database, row, rows
 
 Entry = dict[str, Any]
 OUTCOMES = {
-    "reset": "connection reset before processing: nothing happened",
-    "timeout": "held open, then closed unprocessed: nothing happened",
-    "reset_after_commit": "processed and committed, then the connection was reset: the client saw no answer",
-    "error_after_commit": "processed and committed, but the client was sent an error",
-    "truncated": "the client got part of the body, then the connection closed",
+    "reset": "the connection was reset before processing",
+    "timeout": "held open, then closed; not processed",
+    "reset_after_commit": "committed (the sandbox answered {status}), then the connection was reset",
+    "error_after_commit": "committed (the sandbox answered {status}), then an error was sent instead",
+    "truncated": "part of the body, then the connection closed",
+    "replayed": "the stored answer to its Idempotency-Key, replayed",
 }
 
 
@@ -93,14 +94,11 @@ def _request_entry(r: dict[str, Any]) -> Entry:
     shown = r["sent_status"] if r["sent_status"] is not None else "no answer"
     summary = f"{r['method']} {r['path']} → {shown}" + (f" {r['error_code']}" if r["error_code"] else "")
     if r["outcome"] in OUTCOMES:
-        processed = (
-            f" (the sandbox answered {r['status']})"
-            if r["status"] and r["status"] != r["sent_status"]
-            else ""
-        )
-        summary += f": {OUTCOMES[r['outcome']]}{processed}"
+        summary += ": " + OUTCOMES[r["outcome"]].format(status=r["status"])
     if r["fault"]:
         summary += f" [{r['fault']}" + (f" rule #{r['fault_id']}" if r["fault_id"] else "") + "]"
+    if r["idempotency_key"]:
+        summary += f" Idempotency-Key {r['idempotency_key']}"
     who = "/".join(x for x in (r["client_id"], r["user_id"]) if x)
     summary += f" by {who}" if who else ""
     data = {
@@ -168,13 +166,25 @@ def _postings(db: Database, contract_id: str, bounds: tuple[str, str], limit: in
         _entry(
             r["occurred_at"],
             "posting",
-            None,
+            _posted_before(db, contract_id, r),
             "posting",
             f"journal {r['id']} {r['kind']}" + (f" {r['ref']}" if r["ref"] else "") + f": {r['legs']}",
             {"journalId": r["id"], "ref": r["ref"]},
         )
         for r in found
     ]
+
+
+def _posted_before(db: Database, contract_id: str, journal: dict[str, Any]) -> float | None:
+    """A journal is posted just before the last state change recorded for it at that instant (the transfer
+    that reaches 手続済 or 資金返却, the deposit), when one names it; else the general rule applies."""
+    found = row(
+        db,
+        "SELECT max(id) AS id FROM activity WHERE contract_id = ? AND at = ?"
+        " AND (json_extract(data, '$.applyNo') = ? OR json_extract(data, '$.journalId') = ?)",
+        (contract_id, journal["occurred_at"], journal["ref"], journal["id"]),
+    )
+    return found["id"] - 0.5 if found and found["id"] is not None else None
 
 
 def _windows(db: Database, contract_id: str, bounds: tuple[str, str], limit: int) -> list[Entry]:
