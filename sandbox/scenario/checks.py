@@ -42,8 +42,28 @@ INCIDENTS = (  # DESIGN §5; the server checks each type's parameters when the s
     "return-funds",
 )
 REQUEST_FIELDS = (
-    *("requestId", "contractId", "clientId", "userId", "grantId", "method", "path", "status", "outcome"),
-    *("errorCode", "latencyMs", "idempotencyKey", "faultId", "fault", "bodyDigest", "bodySize", "at"),
+    *(
+        "requestId",
+        "contractId",
+        "clientId",
+        "userId",
+        "grantId",
+        "method",
+        "path",
+        "status",
+        "processedStatus",
+    ),
+    *(
+        "outcome",
+        "errorCode",
+        "latencyMs",
+        "idempotencyKey",
+        "faultId",
+        "fault",
+        "bodyDigest",
+        "bodySize",
+        "at",
+    ),
 )
 SOURCES = ("request", "timeline", "reply", "order", "gap")
 EXPECT_KEYS = (*SOURCES, "since", "until", "within", "count", "of")
@@ -55,7 +75,29 @@ def _where(step: Step, field: str | None = None) -> str:
 
 
 def check_step(step: Step, problems: Problems) -> Any:
+    _placeholders(step, step.body, problems)
     return KINDS[step.kind](step, step.body, problems)
+
+
+def _placeholders(step: Step, value: Any, problems: Problems) -> None:
+    """``{operator}``, ``{applyNo.<ref>}``...: only names a run can give a value."""
+    from sandbox.scenario.setup import NAMES, PLACEHOLDER
+
+    if isinstance(value, dict):
+        for item in value.values():
+            _placeholders(step, item, problems)
+    elif isinstance(value, list):
+        for item in value:
+            _placeholders(step, item, problems)
+    elif isinstance(value, str):
+        for name in PLACEHOLDER.findall(value):
+            if name not in NAMES and not name.startswith("applyNo."):
+                known = ", ".join(f"{{{n}}}" for n in NAMES)
+                problems.add(
+                    _where(step),
+                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}",
+                    step.line,
+                )
 
 
 # -- world changes ---------------------------------------------------------------------------------
@@ -149,6 +191,12 @@ def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
             f"unknown incident {body['type']!r}; known: {', '.join(INCIDENTS)}",
             step.line,
         )
+        return dict(body)
+    try:
+        from sandbox.control.incident_types import KINDS as INCIDENT_KINDS
+    except ImportError:  # the incidents subsystem is not installed: the type is all that can be checked
+        return dict(body)
+    _known(step, body, ("type", "at", "in", "days", *INCIDENT_KINDS[body["type"]].fields), problems)
     return dict(body)
 
 

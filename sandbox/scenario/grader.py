@@ -45,7 +45,9 @@ def value_matches(expected: Any, actual: Any, key: str = "") -> bool:
     """One field: a glob for text, equality for numbers, presence for true/false, any of a list."""
     if isinstance(expected, list):
         return any(value_matches(e, actual, key) for e in expected)
-    if expected is True or expected is False or expected is None:
+    if isinstance(expected, bool) and isinstance(actual, bool):
+        return expected is actual
+    if expected is True or expected is False or expected is None:  # present / absent
         return (actual is not None and actual != "") is bool(expected)
     if isinstance(expected, dict):
         return isinstance(actual, dict) and matches(actual, expected)
@@ -85,9 +87,14 @@ def count_text(count: dict[str, int]) -> str:
 # -- judging ---------------------------------------------------------------------------------------
 
 
-def judge(step: Step, entries: list[dict[str, Any]], reply: dict[str, Any] | None = None) -> Outcome:
+def judge(
+    step: Step,
+    entries: list[dict[str, Any]],
+    reply: dict[str, Any] | None = None,
+    body: dict[str, Any] | None = None,
+) -> Outcome:
     """Judge ``step`` (expect / expect_not) over the entries of its window (or the client ``reply``)."""
-    body = step.body
+    body = body or step.body  # the run passes the body with its {placeholders} filled in
     source = body["source"]
     if source == "order":
         return _order(step, entries, body["order"])
@@ -169,7 +176,7 @@ def describe_entry(entry: dict[str, Any]) -> str:
     """One line for an evidence entry: a request, a timeline entry or a client reply."""
     if "method" in entry and "path" in entry:
         parts = [f"#{entry.get('requestId', '?')}", entry["method"], entry["path"], "→"]
-        parts.append(str(entry.get("status", entry.get("outcome", "-"))))
+        parts.append(str(entry["status"]) if entry.get("status") is not None else "no answer")
         if entry.get("outcome") not in (None, "response"):
             parts.append(f"[{entry['outcome']}]")
         if entry.get("errorCode"):

@@ -85,6 +85,7 @@ class Runner:
         self.uses_timeline = "timeline" in scenario.needs
         self.timeline_since: str | None = None
         self.boundary: tuple[int, set[str]] | None = None
+        self.initial: set[str] = set()
 
     # -- the run ---------------------------------------------------------------------------------------
 
@@ -111,6 +112,7 @@ class Runner:
             raise RunAbort(f"this sandbox does not serve {', '.join(missing)}, which the scenario needs")
         self.watcher = Watcher(self.sandbox, stage.contract_id, self.progress.request)
         self.watcher.start()
+        self.initial = self._timeline_keys()  # what the contract's timeline held before the run
         now = self.sandbox.call("GET", f"/contracts/{stage.contract_id}/clock")["now"]
         self.timeline_since = now
         env = stage.env(self.sandbox.url, self.scenario.name)
@@ -151,9 +153,14 @@ class Runner:
         before = self.boundary or self._boundary()
         mark = Mark(start=before[0], seen_start=before[1])
         self.marks[step.index] = mark
-        getattr(self, f"_do_{step.kind}")(
-            step, self.stage.fill(step.body) if step.kind in FILLED else step.body
-        )
+        try:
+            body = self.stage.fill(step.body) if step.kind in FILLED else step.body
+        except RunAbort as exc:  # a {placeholder} the client never gave a value for
+            if step.kind not in ("expect", "expect_not"):
+                raise
+            self.run_.outcomes.append(Outcome(step, False, f"cannot be judged: {exc}"))
+        else:
+            getattr(self, f"_do_{step.kind}")(step, body)
         self.boundary = self._boundary()  # the end of this step is the start of the next
         mark.end, mark.seen_end = self.boundary
 
@@ -214,6 +221,8 @@ class Runner:
         command = {k: v for k, v in body.items() if k != "timeout"}
         if command["do"] == "transfer":
             command.setdefault("to", DEFAULT_BENEFICIARY)
+        if command.get("account") is not None:
+            command["account"] = account_for(self.stage, command["account"])
         if command["do"] == "set-key":
             shown = self.sandbox.call(
                 "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
@@ -226,8 +235,11 @@ class Runner:
             return
         reply = self.client.send(command, timeout, idle=self.watcher.poll)
         self.replies[step.index] = reply
-        if isinstance(reply.get("result"), dict) and reply["result"].get("applyNo"):
-            self.stage.values["applyNo"] = str(reply["result"]["applyNo"])
+        result = reply.get("result") if isinstance(reply.get("result"), dict) else {}
+        if result.get("applyNo"):  # for {applyNo} and {applyNo.<ref>} in later steps
+            self.stage.values["applyNo"] = str(result["applyNo"])
+            if command.get("ref"):
+                self.stage.values[f"applyNo.{command['ref']}"] = str(result["applyNo"])
         self.progress.reply(reply)
 
     def _quiet(self, timeout: float) -> None:
@@ -283,23 +295,27 @@ class Runner:
         source = body["source"]
         if source == "reply":
             of = self._step_index(body.get("of")) if body.get("of") else self._last_client(step)
-            return grader.judge(step, [], self.replies.get(of) if self.client.interactive else None)
+            return grader.judge(step, [], self.replies.get(of) if self.client.interactive else None, body)
         kind = "timeline" if source == "timeline" else "request"
-        return grader.judge(step, self._window(kind, body.get("since"), body.get("until"), step))
+        return grader.judge(step, self._window(kind, body.get("since"), body.get("until"), step), body=body)
 
     # -- windows ---------------------------------------------------------------------------------------
 
     def _window(self, source: str, since: str | None, until: str | None, step: Step) -> list[dict[str, Any]]:
-        start = self.marks[self._step_index(since)] if since and since != "start" else None
+        """Entries from the start of step ``since`` (default: the run's start) to the end of ``until``."""
+        start = (
+            self.marks[self._step_index(since)]
+            if since and since != "start"
+            else Mark(seen_start=self.initial)
+        )
         end = self.marks[self._step_index(until)] if until else None
         if source == "request":
-            return self.watcher.window(start.start if start else 0, end.end if end else None)
-        entries = self._timeline()
+            return self.watcher.window(start.start, end.end if end else None)
+        seen_end = end.seen_end or set() if end else None
         return [
             e
-            for e in entries
-            if (start is None or _key(e) not in start.seen_start)
-            and (end is None or _key(e) in (end.seen_end or set()))
+            for e in self._timeline()
+            if _key(e) not in start.seen_start and (seen_end is None or _key(e) in seen_end)
         ]
 
     def _step_index(self, label: str) -> int:
@@ -318,7 +334,7 @@ class Runner:
         return {_key(e) for e in self._timeline()} if self.uses_timeline else set()
 
 
-FILLED = ("fault", "incident", "deposit", "client", "settings")
+FILLED = ("fault", "incident", "deposit", "client", "settings", "wait", "expect", "expect_not")
 
 
 def _key(entry: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ DEFAULT_BENEFICIARY = {
     "accountNumber": "1234567",
     "name": "ｶ)ﾃｽﾄｼﾖｳｼﾞ",
 }
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{([\w.-]+)\}")
 NAMES = ("contract", "operator", "approver", "viewer", "client", "applyNo")
 
 

@@ -145,6 +145,16 @@ class LocalServer:
                 self.process.kill()
 
 
+def observed(entry: dict[str, Any]) -> None:
+    """Grade what the client saw: ``status`` becomes the status it was sent (absent when it got no
+    answer), and what the sandbox's application answered moves to ``processedStatus``."""
+    processed = entry.pop("status", None)
+    if processed is not None:
+        entry["processedStatus"] = processed
+    if entry.get("sentStatus") is not None:
+        entry["status"] = entry["sentStatus"]
+
+
 class Watcher:
     """Follows one contract's request log; every entry gets ``_seen`` (wall time first seen)."""
 
@@ -173,6 +183,7 @@ class Watcher:
             now = time.time()
             for entry in batch:
                 entry["_seen"] = now
+                observed(entry)
                 self.on_entry(entry)
             fresh += batch
             if batch:

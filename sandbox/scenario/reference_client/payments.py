@@ -91,17 +91,17 @@ class Payments:
         if self.keys.stale:
             raise KeyStale("the encryption key was rotated: waiting for the new key (set-key)")
         self._transfer_service()
-        if payment.body is None:
-            payment.body = self._body(payment)
-            fee = self.operator.call(
-                "POST", "/corporation/v1/transfer/transferfee", safe=True, json=payment.body
-            )
-            payment.detail["quotedFee"] = fee.data.get("totalFee")
         try:
+            if payment.body is None:
+                payment.body = self._body(payment)
+                fee = self.operator.call(
+                    "POST", "/corporation/v1/transfer/transferfee", safe=True, json=payment.body
+                )
+                payment.detail["quotedFee"] = fee.data.get("totalFee")
             answer = self.operator.call(
                 "POST",
                 "/corporation/v1/transfer/request",
-                safe=True,
+                safe=True,  # safe because the key and the body stay the same on every retry
                 json=payment.body,
                 headers={"Idempotency-Key": payment.key},
             )

@@ -1,0 +1,179 @@
+"""A deliberately naive client, for the scenario tests: it works on a good day and fails every rehearsal.
+
+Its habits, each one a scenario catches: it never refreshes a token and never consents again; it retries
+any failure at once, three times, whatever the answer said (no ``Retry-After``, no ``Idempotency-Key``, a
+fresh body each time); it approves with whatever token it holds first and keeps a long-lived approval
+token; it sends the date it was given, cut-off or holiday; it never quotes a fee, believes an approved
+payment is paid, and expects every fee on the paying account. It speaks the same JSON-lines protocol as
+the reference client. Run: ``python tests/naive_client.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from typing import Any
+
+import requests
+from joserfc import jwe
+from joserfc.jwk import OctKey
+
+ENV = os.environ
+URL = ENV.get("WEB21_SANDBOX_URL", "")
+AUTH = (ENV.get("WEB21_CLIENT_ID", ""), ENV.get("WEB21_CLIENT_SECRET", ""))
+TRIES = 3
+
+
+class Naive:
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+        self.key = (ENV.get("WEB21_KEY_ID"), ENV.get("WEB21_ENCRYPTION_KEY"))
+        self.payments: dict[str, dict[str, Any]] = {}
+
+    def token(self, user: str, scope: str) -> str:
+        if user not in self.tokens:  # once, forever: no refresh, no new consent
+            code = requests.post(
+                f"{URL}/sandbox/v1/contracts/{ENV['WEB21_CONTRACT_ID']}/authorizations",
+                json={"userId": user, "clientId": AUTH[0], "scope": scope},
+                headers={"X-Sandbox-Key": ENV["WEB21_SANDBOX_KEY"]},
+                timeout=10,
+            ).json()["code"]
+            answer = requests.post(
+                f"{URL}/auth/v1/token",
+                data={"grant_type": "authorization_code", "code": code},
+                auth=AUTH,
+                timeout=10,
+            )
+            self.tokens[user] = answer.json()["access_token"]
+        return self.tokens[user]
+
+    def operator(self) -> str:
+        return self.token(ENV["WEB21_OPERATOR_ID"], "account transfer offline_access")
+
+    def send(self, method: str, path: str, token: str, body: Any = None, make: Any = None, **kw: Any) -> Any:
+        """Try three times in a row, whatever happens; a new body each time when ``make`` builds it."""
+        answer = None
+        for _ in range(TRIES):
+            try:
+                answer = requests.request(
+                    method,
+                    URL + path,
+                    json=make() if make else body,
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=10,
+                    **kw,
+                )
+            except requests.RequestException:
+                continue
+            if answer.status_code < 400:
+                return answer.json()
+        return {"failed": answer.json() if answer is not None else "no answer"}
+
+    def seal(self, fields: dict[str, str]) -> str:
+        raw = base64.urlsafe_b64decode(self.key[1] + "=" * (-len(self.key[1]) % 4))
+        header = {"alg": "dir", "enc": "A256GCM", "kid": self.key[0]}
+        return jwe.encrypt_compact(header, json.dumps(fields).encode(), OctKey.import_key(raw))
+
+    def first_account(self) -> str:
+        return self.send("GET", "/corporation/v1/accounts", self.operator())["accounts"][0]["accountId"]
+
+    def transfer(self, cmd: dict[str, Any]) -> Any:
+        account = cmd.get("account") or self.first_account()
+        to = cmd["to"]
+
+        def body() -> dict[str, Any]:
+            fields = {
+                "beneficiaryBankCode": to["bankCode"],
+                "beneficiaryBranchCode": to["branchCode"],
+                "accountTypeCode": to["accountType"],
+                "accountNumber": to["accountNumber"],
+                "beneficiaryName": to["name"],
+            }
+            item = {
+                "itemId": "1",
+                "transferAmount": str(cmd["amount"]),
+                "encryptedBeneficiary": self.seal(fields),
+            }
+            designated = {} if cmd.get("date") in (None, "today") else {"transferDesignatedDate": cmd["date"]}
+            if cmd.get("date") == "today":
+                designated = {"transferDesignatedDate": self.today()}
+            return {"accountId": account, **designated, "transfers": [item]}
+
+        answer = self.send("POST", "/corporation/v1/transfer/request", self.operator(), make=body)
+        if "failed" in answer:
+            return answer
+        self.payments[cmd.get("ref") or "last"] = {**answer, "amount": cmd["amount"]}
+        self.payments["last"] = self.payments[cmd.get("ref") or "last"]
+        return answer
+
+    def today(self) -> str:
+        return self.send("GET", "/corporation/v1/accounts", self.operator()).get("baseDate", "")
+
+    def approve(self, cmd: dict[str, Any]) -> Any:
+        payment = self.payments[cmd.get("ref") or "last"]
+        body = {"accountId": payment["accountId"], "applyNo": payment["applyNo"], "decision": "approve"}
+        answer = self.send("POST", "/corporation/v1/transfer/approval", self.operator(), body)
+        if "failed" in answer:  # then with an approval token it keeps for later
+            approver = self.token(ENV["WEB21_APPROVER_ID"], "transfer-approval offline_access")
+            answer = self.send("POST", "/corporation/v1/transfer/approval", approver, body)
+        payment["transferStatus"] = answer.get("transferStatus", payment.get("transferStatus"))
+        return answer
+
+    def sync(self) -> Any:
+        """From memory: approved means paid, and the fee surely came off the paying account."""
+        shown = {}
+        for ref, payment in self.payments.items():
+            if ref != "last":
+                shown[ref] = {
+                    "applyNo": payment.get("applyNo"),
+                    "status": payment.get("transferStatus"),
+                    "reconciled": False,
+                }
+        return {"payments": shown}
+
+    def handle(self, cmd: dict[str, Any]) -> Any:
+        action = cmd["do"]
+        if action == "consent":
+            return {"token": bool(self.operator())}
+        if action in ("balances", "accounts"):
+            path = "/corporation/v1/accounts" + ("/balances" if action == "balances" else "")
+            return self.send("GET", path, self.operator())
+        if action == "transactions":
+            return self.send(
+                "GET",
+                "/corporation/v1/accounts/transactions",
+                self.operator(),
+                params={"accountId": self.first_account()},
+            )
+        if action == "transfer":
+            return self.transfer(cmd)
+        if action == "approve":
+            return self.approve(cmd)
+        if action == "status":
+            return self.sync()
+        if action == "sync":
+            return self.sync()
+        if action == "set-key":
+            self.key = (cmd["keyId"], cmd["key"])
+            return {"keyId": cmd["keyId"]}
+        return {"failed": f"unknown {action}"}
+
+
+def main() -> None:
+    naive = Naive()
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        if cmd["do"] == "stop":
+            break
+        try:
+            result = naive.handle(cmd)
+        except Exception as exc:  # noqa: BLE001 - it reports, at least
+            result = {"failed": repr(exc)}
+        ok = not (isinstance(result, dict) and "failed" in result)
+        print(json.dumps({"id": cmd["id"], "ok": ok, "result": result}, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
