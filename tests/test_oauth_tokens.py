@@ -379,3 +379,13 @@ def test_unknown_token_type_hint_is_ignored(client, control):
         client.post("/auth/v1/revoke", data={}, auth=demo_auth(control)).get_json()["error"]
         == "invalid_request"
     )
+
+
+def test_fresh_contracts_get_their_own_demo_client(client, control):
+    created = control("POST", "/contracts", {"count": 1, "frozen": True}, status=201)
+    contract_id = created["contracts"][0]["contractId"]
+    registered = created["clients"][0]
+    assert registered["contractId"] == contract_id and registered["clientId"].startswith(contract_id.lower())
+    tokens = mint_tokens(client, control, contract_id, f"{contract_id.lower()}-viewer")
+    seen = client.get(ACCOUNTS, headers=bearer(tokens)).get_json()["accounts"]
+    assert {a["contractId"] for a in seen} == {contract_id}
