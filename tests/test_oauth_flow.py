@@ -120,7 +120,9 @@ def test_token_mint_over_http_for_ci(live_server):
     assert denied.status_code == 403 and denied.json()["errorCode"] == "insufficient_scope"
     live_server.control("PUT", "/contracts/C0001/users/c0001-viewer/privileges", {"privileges": []})
     gone = requests.get(
-        f"{live_server.url}/corporation/v1/accounts", headers={"x-access-token": tokens["access_token"]}, timeout=30
+        f"{live_server.url}/corporation/v1/accounts",
+        headers={"x-access-token": tokens["access_token"]},
+        timeout=30,
     )
     assert gone.status_code == 401 and gone.json()["errorCode"] == "token_revoked"
     assert gone.headers["WWW-Authenticate"].isascii()
