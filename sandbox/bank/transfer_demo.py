@@ -88,52 +88,63 @@ def _draft(rng: random.Random, day: date | None, *bens: beneficiaries.Beneficiar
     return Draft(day, "1", items)
 
 
+class _Demo:
+    """One contract's demo requests, made by its clerk and decided by its approver at given instants."""
+
+    def __init__(self, world: seeding.World, contract: dict[str, Any], clerk: Actor, approver: Actor) -> None:
+        self.world, self.db, self.contract = world, world.db, contract
+        self.clerk, self.approver = clerk, approver
+        self.rng = random.Random(f"transfers/{world.seed}/{contract['id']}")
+        self.owned = accounts.for_contracts(self.db, [contract["id"]])
+
+    def new(self, when: datetime, day: date | None, *bens: Any, amount: int = 0, source: Any = None) -> dict:
+        bens = bens or (_other_bank(self.world, self.rng),)
+        draft = _draft(self.rng, day, *bens, amount=amount)
+        return transfers.create_at(self.db, self.contract, source or self.owned[0], draft, self.clerk, when)
+
+    def approve(
+        self, req: dict[str, Any], when: datetime, decision: str = "approve", comment: str | None = None
+    ) -> None:
+        transfers.decide_at(self.db, self.contract, req, decision, self.approver, comment, when)
+
+    def previous_day(self, prev: date, next1: date, next2: date) -> None:
+        """Expired (its cut-off runs through the event queue), returned, withdrawn, reserved then cancelled."""
+        self.new(_at(prev, 9, 30), prev)
+        self.approve(self.new(_at(prev, 10), next1), _at(prev, 16), "return", "ｷﾝｶﾞｸｦｶｸﾆﾝｼﾃｸﾀﾞｻｲ")
+        transfers.cancel_at(self.db, self.new(_at(prev, 10, 30), next1), self.clerk, _at(prev, 11))
+        cancelled = self.new(_at(prev, 13), next2)
+        self.approve(cancelled, _at(prev, 14))
+        transfers.cancel_at(self.db, cancelled, self.clerk, _at(prev, 15, 30))
+
+    def morning(self, start: datetime, next1: date, other: dict[str, Any] | None) -> None:
+        """Executed (one item to a sandbox account), funds returned, failed, reserved and pending."""
+        minute = max(start - timedelta(minutes=45), datetime.combine(start.date(), time(0), clock.JST))
+        step = [minute + timedelta(minutes=n) for n in range(21)]
+        internal = _sandbox_account(self.db, other["accounts"][0]["id"]) if other else None
+        banks = [internal or _other_bank(self.world, self.rng), _other_bank(self.world, self.rng)]
+        self.approve(self.new(step[0], None, *banks), step[1])
+        bounced = self.new(step[2], None)
+        self.approve(bounced, step[3])
+        if bounced["status"] == "20":
+            transfers.return_funds_at(self.db, bounced, step[20], "account closed at the receiving bank")
+        smallest = min(self.owned, key=lambda a: a["balance"])
+        too_much = min(smallest["balance"] + 1_000_000, accounts.MAX_AMOUNT)
+        self.approve(self.new(step[4], None, amount=too_much, source=smallest), step[5])
+        self.approve(self.new(step[6], next1), step[7])
+        self.new(step[8], next1, _other_bank(self.world, self.rng), _other_bank(self.world, self.rng))
+
+
+def _at(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), clock.JST)
+
+
 def _demo_requests(world: seeding.World, contract: dict[str, Any], other: dict[str, Any] | None) -> None:
-    db, start = world.db, world.start
-    actors = _actors(db, contract["id"])
+    actors = _actors(world.db, contract["id"])
     if actors is None:
         return
-    clerk, approver = actors
-    rng = random.Random(f"transfers/{world.seed}/{contract['id']}")
-    owned = accounts.for_contracts(db, [contract["id"]])
-    main, smallest = owned[0], min(owned, key=lambda a: a["balance"])
-    today = start.date()
-    prev = calendar.previous_business_day(today)
+    demo = _Demo(world, contract, *actors)
+    today = world.start.date()
     next1 = calendar.next_business_day(today)
-    next2 = calendar.next_business_day(next1)
-
-    def at(day: date, hh: int, mm: int = 0) -> datetime:
-        return datetime.combine(day, time(hh, mm), clock.JST)
-
-    def new(when: datetime, draft: Draft, source: dict[str, Any] = main) -> dict[str, Any]:
-        return transfers.create_at(db, contract, source, draft, clerk, when)
-
-    # The previous business day: expired, returned, withdrawn, reserved then cancelled.
-    new(at(prev, 9, 30), _draft(rng, prev, _other_bank(world, rng)))  # expires at its cut-off (run below)
-    returned = new(at(prev, 10), _draft(rng, next1, _other_bank(world, rng)))
-    transfers.decide_at(db, contract, returned, "return", approver, "ｷﾝｶﾞｸｦｶｸﾆﾝｼﾃｸﾀﾞｻｲ", at(prev, 16))
-    withdrawn = new(at(prev, 10, 30), _draft(rng, next1, _other_bank(world, rng)))
-    transfers.cancel_at(db, withdrawn, clerk, at(prev, 11))
-    cancelled = new(at(prev, 13), _draft(rng, next2, _other_bank(world, rng)))
-    transfers.decide_at(db, contract, cancelled, "approve", approver, None, at(prev, 14))
-    transfers.cancel_at(db, cancelled, clerk, at(prev, 15, 30))
-    events.run_due(db, contract, start)
-    # The start's morning: executed (one to a sandbox account), returned funds, failed, reserved, pending.
-    morning = max(start - timedelta(minutes=45), datetime.combine(today, time(0), clock.JST))
-    internal = _sandbox_account(db, other["accounts"][0]["id"]) if other else _other_bank(world, rng)
-    done = new(morning, _draft(rng, None, internal, _other_bank(world, rng)))
-    transfers.decide_at(db, contract, done, "approve", approver, None, morning + timedelta(minutes=1))
-    bounced = new(morning + timedelta(minutes=2), _draft(rng, None, _other_bank(world, rng)))
-    transfers.decide_at(db, contract, bounced, "approve", approver, None, morning + timedelta(minutes=3))
-    if bounced["status"] == "20":
-        transfers.return_funds_at(
-            db, bounced, morning + timedelta(minutes=20), "account closed at the receiving bank"
-        )
-    too_much = min(smallest["balance"] + 1_000_000, accounts.MAX_AMOUNT)
-    failed = new(
-        morning + timedelta(minutes=4), _draft(rng, None, _other_bank(world, rng), amount=too_much), smallest
-    )
-    transfers.decide_at(db, contract, failed, "approve", approver, None, morning + timedelta(minutes=5))
-    reserved = new(morning + timedelta(minutes=6), _draft(rng, next1, _other_bank(world, rng)))
-    transfers.decide_at(db, contract, reserved, "approve", approver, None, morning + timedelta(minutes=7))
-    new(morning + timedelta(minutes=8), _draft(rng, next1, _other_bank(world, rng), _other_bank(world, rng)))
+    demo.previous_day(calendar.previous_business_day(today), next1, calendar.next_business_day(next1))
+    events.run_due(world.db, contract, world.start)
+    demo.morning(world.start, next1, other)
