@@ -20,37 +20,36 @@ import requests
 from joserfc import jwe
 from joserfc.jwk import OctKey
 
-ENV = os.environ
-URL = ENV.get("WEB21_SANDBOX_URL", "")
-AUTH = (ENV.get("WEB21_CLIENT_ID", ""), ENV.get("WEB21_CLIENT_SECRET", ""))
 TRIES = 3
 
 
 class Naive:
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env, self.url = env, env["WEB21_SANDBOX_URL"]
+        self.auth = (env["WEB21_CLIENT_ID"], env["WEB21_CLIENT_SECRET"])
         self.tokens: dict[str, str] = {}
-        self.key = (ENV.get("WEB21_KEY_ID"), ENV.get("WEB21_ENCRYPTION_KEY"))
+        self.key = (env.get("WEB21_KEY_ID"), env.get("WEB21_ENCRYPTION_KEY"))
         self.payments: dict[str, dict[str, Any]] = {}
 
     def token(self, user: str, scope: str) -> str:
         if user not in self.tokens:  # once, forever: no refresh, no new consent
             code = requests.post(
-                f"{URL}/sandbox/v1/contracts/{ENV['WEB21_CONTRACT_ID']}/authorizations",
-                json={"userId": user, "clientId": AUTH[0], "scope": scope},
-                headers={"X-Sandbox-Key": ENV["WEB21_SANDBOX_KEY"]},
+                f"{self.url}/sandbox/v1/contracts/{self.env['WEB21_CONTRACT_ID']}/authorizations",
+                json={"userId": user, "clientId": self.auth[0], "scope": scope},
+                headers={"X-Sandbox-Key": self.env["WEB21_SANDBOX_KEY"]},
                 timeout=10,
             ).json()["code"]
             answer = requests.post(
-                f"{URL}/auth/v1/token",
+                f"{self.url}/auth/v1/token",
                 data={"grant_type": "authorization_code", "code": code},
-                auth=AUTH,
+                auth=self.auth,
                 timeout=10,
             )
             self.tokens[user] = answer.json()["access_token"]
         return self.tokens[user]
 
     def operator(self) -> str:
-        return self.token(ENV["WEB21_OPERATOR_ID"], "account transfer offline_access")
+        return self.token(self.env["WEB21_OPERATOR_ID"], "account transfer offline_access")
 
     def send(self, method: str, path: str, token: str, body: Any = None, make: Any = None, **kw: Any) -> Any:
         """Try three times in a row, whatever happens; a new body each time when ``make`` builds it."""
@@ -59,7 +58,7 @@ class Naive:
             try:
                 answer = requests.request(
                     method,
-                    URL + path,
+                    self.url + path,
                     json=make() if make else body,
                     headers={"Authorization": f"Bearer {token}"},
                     timeout=10,
@@ -116,7 +115,7 @@ class Naive:
         body = {"accountId": payment["accountId"], "applyNo": payment["applyNo"], "decision": "approve"}
         answer = self.send("POST", "/corporation/v1/transfer/approval", self.operator(), body)
         if "failed" in answer:  # then with an approval token it keeps for later
-            approver = self.token(ENV["WEB21_APPROVER_ID"], "transfer-approval offline_access")
+            approver = self.token(self.env["WEB21_APPROVER_ID"], "transfer-approval offline_access")
             answer = self.send("POST", "/corporation/v1/transfer/approval", approver, body)
         payment["transferStatus"] = answer.get("transferStatus", payment.get("transferStatus"))
         return answer
@@ -133,7 +132,7 @@ class Naive:
                 }
         return {"payments": shown}
 
-    def handle(self, cmd: dict[str, Any]) -> Any:
+    def act(self, cmd: dict[str, Any]) -> Any:
         action = cmd["do"]
         if action == "consent":
             return {"token": bool(self.operator())}
@@ -141,38 +140,35 @@ class Naive:
             path = "/corporation/v1/accounts" + ("/balances" if action == "balances" else "")
             return self.send("GET", path, self.operator())
         if action == "transactions":
-            return self.send(
-                "GET",
-                "/corporation/v1/accounts/transactions",
-                self.operator(),
-                params={"accountId": self.first_account()},
-            )
+            params = {"accountId": self.first_account()}
+            return self.send("GET", "/corporation/v1/accounts/transactions", self.operator(), params=params)
         if action == "transfer":
             return self.transfer(cmd)
         if action == "approve":
             return self.approve(cmd)
-        if action == "status":
-            return self.sync()
-        if action == "sync":
+        if action in ("status", "sync"):
             return self.sync()
         if action == "set-key":
             self.key = (cmd["keyId"], cmd["key"])
             return {"keyId": cmd["keyId"]}
         return {"failed": f"unknown {action}"}
 
+    def handle(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """One command's answer in the protocol's shape."""
+        try:
+            result = self.act(cmd)
+        except Exception as exc:  # noqa: BLE001 - it reports, at least
+            result = {"failed": repr(exc)}
+        return {"ok": not (isinstance(result, dict) and "failed" in result), "result": result}
+
 
 def main() -> None:
-    naive = Naive()
+    naive = Naive(dict(os.environ))
     for line in sys.stdin:
         cmd = json.loads(line)
         if cmd["do"] == "stop":
             break
-        try:
-            result = naive.handle(cmd)
-        except Exception as exc:  # noqa: BLE001 - it reports, at least
-            result = {"failed": repr(exc)}
-        ok = not (isinstance(result, dict) and "failed" in result)
-        print(json.dumps({"id": cmd["id"], "ok": ok, "result": result}, ensure_ascii=False), flush=True)
+        print(json.dumps({"id": cmd["id"], **naive.handle(cmd)}, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,54 @@ class ManualClient:
 
     def stop(self) -> None:
         return None
+
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class InProcessClient:
+    """A client living in the runner's process (``handler(command) -> answer``), run on a worker thread.
+
+    For tests and for embedding the runner: the protocol is the same, without a process to start.
+    """
+
+    interactive = True
+
+    def __init__(self, make: Callable[[dict[str, str]], Handler], env: dict[str, str]) -> None:
+        self.make, self.env = make, env
+        self.handler: Handler | None = None
+        self.stderr: deque[str] = deque(maxlen=40)
+        self.output: deque[str] = deque(maxlen=40)
+        self.events: list[dict[str, Any]] = []
+
+    def start(self) -> None:
+        try:
+            self.handler = self.make(self.env)
+        except Exception as exc:  # a client that cannot start is reported like one that exits early
+            raise ClientGone(f"the client could not start: {exc!r}") from exc
+
+    def alive(self) -> bool:
+        return self.handler is not None
+
+    def send(
+        self, command: dict[str, Any], timeout: float, idle: Callable[[], None] = lambda: None
+    ) -> dict[str, Any]:
+        answers: queue.Queue[dict[str, Any]] = queue.Queue()
+
+        def work() -> None:
+            try:
+                answers.put(self.handler(command))  # type: ignore[misc]
+            except Exception as exc:  # noqa: BLE001 - a crash is an answer the report must show
+                answers.put({"ok": False, "error": {"code": "crashed", "message": repr(exc)}})
+
+        threading.Thread(target=work, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return {"id": 0, **answers.get(timeout=0.1)}
+            except queue.Empty:
+                idle()
+        raise ClientGone(f"the client did not answer {command.get('do')!r} within {timeout:g} s")
+
+    def stop(self) -> None:
+        self.handler = None

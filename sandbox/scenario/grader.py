@@ -117,13 +117,9 @@ def _order(step: Step, entries: list[dict[str, Any]], order: list[dict[str, Any]
         hit = next((i for i in range(position, len(entries)) if matches(entries[i], match)), None)
         if hit is None:
             missing = " ".join(f"{k}={v}" for k, v in match.items())
-            return Outcome(
-                step,
-                False,
-                f"order broken: no {missing} after the {len(chain)} earlier match(es)",
-                chain,
-                "request",
-            )
+            seen = entries[position:][-MAX_EVIDENCE:]  # what the client did instead
+            message = f"order broken: no {missing} after the {len(chain)} earlier match(es)"
+            return Outcome(step, False, message, chain + seen, "request")
         chain.append(entries[hit])
         position = hit + 1
     return Outcome(step, True, f"{len(order)} requests in the expected order", chain, "request")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox import clock
 from sandbox.scenario import grader
-from sandbox.scenario.channel import ClientGone, ManualClient, ProcessClient
+from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.checks import describe
 from sandbox.scenario.grader import Outcome
 from sandbox.scenario.model import Scenario, Step
@@ -26,7 +27,7 @@ from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prep
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
 
 INTERACTIVE_WITHIN = 2.0  # seconds an expectation waits when the client answers each command
-SETTLE = 0.3  # seconds the log is given before a "never"/"at most" is judged
+SETTLE = 0.1  # seconds the log is given before a "never"/"at most" is judged
 QUIET = 1.5  # a manual client is done with a command after this long without requests
 
 
@@ -71,9 +72,20 @@ class Runner:
         sandbox: Sandbox,
         *,
         client_cmd: str | None = None,
+        in_process: Callable[[dict[str, str]], Handler] | None = None,
         progress: Progress | None = None,
+        within: float = INTERACTIVE_WITHIN,
     ) -> None:
-        self.scenario, self.sandbox, self.client_cmd = scenario, sandbox, client_cmd
+        """``client_cmd`` starts the client under test; ``in_process`` builds one in this process
+        (``make(env) -> handler``); with neither, a person drives it. ``within``: how long a failing
+        expectation keeps watching when the client answers each command."""
+        self.scenario, self.sandbox, self.client_cmd, self.in_process = (
+            scenario,
+            sandbox,
+            client_cmd,
+            in_process,
+        )
+        self.within = within
         self.progress = progress or Progress()
         self.run_ = Run(scenario, url=sandbox.url)
         self.marks: dict[int, Mark] = {}
@@ -81,7 +93,7 @@ class Runner:
         self.faults: list[int] = []
         self.stage: Stage | None = None
         self.watcher: Watcher | None = None
-        self.client: ProcessClient | ManualClient | None = None
+        self.client: ProcessClient | InProcessClient | ManualClient | None = None
         self.uses_timeline = "timeline" in scenario.needs
         self.timeline_since: str | None = None
         self.boundary: tuple[int, set[str]] | None = None
@@ -117,9 +129,12 @@ class Runner:
         self.timeline_since = now
         env = stage.env(self.sandbox.url, self.scenario.name)
         self.progress.begin(self.scenario, stage, env, self.client_cmd)
-        self.client = (
-            ProcessClient(self.client_cmd, env) if self.client_cmd else ManualClient(self.progress.say)
-        )
+        if self.in_process:
+            self.client = InProcessClient(self.in_process, env)
+        elif self.client_cmd:
+            self.client = ProcessClient(self.client_cmd, env)
+        else:
+            self.client = ManualClient(self.progress.say)
         self.client.start()
 
     def _finish(self) -> None:
@@ -272,7 +287,7 @@ class Runner:
         seconds = (
             within.total_seconds()
             if within
-            else (INTERACTIVE_WITHIN if self.client.interactive else self.scenario.timeout.total_seconds())
+            else (self.within if self.client.interactive else self.scenario.timeout.total_seconds())
         )
         negative = "max" in body["count"] and body["source"] in ("request", "timeline")
         if negative:
