@@ -235,3 +235,49 @@ def test_every_effect_is_documented():
     text = (PROJECT_ROOT / "docs" / "faults.md").read_text(encoding="utf-8")
     missing = [effect for effect in EFFECTS if f"`{effect}`" not in text]
     assert not missing
+
+
+def test_the_openapi_document_covers_and_matches_the_fault_endpoints(app, client, control):
+    import re
+
+    from tests.openapi_helpers import assert_conforms
+
+    doc = client.get("/openapi.json").get_json()
+    documented = {(re.sub(r"\{[^}]+\}", "<>", p), m) for p, item in doc["paths"].items() for m in item}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("faults."):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (re.sub(r"<[^>]+>", "<>", rule.rule), method.lower()) in documented, rule.rule
+    headers = {"X-Sandbox-Key": ADMIN_KEY}
+    viewer = bearer(mint_tokens(client, control, "C0001", "c0001-viewer"))
+    calls = [
+        (
+            "post",
+            "/sandbox/v1/faults",
+            {"effect": {"type": "http_error", "status": 503}, "trigger": {"nth": 1}},
+        ),
+        ("post", "/sandbox/v1/faults", {"effect": "explode"}),
+        ("get", "/sandbox/v1/faults", None),
+        (
+            "post",
+            "/sandbox/v1/contracts/{contractId}/incidents",
+            {"type": "double-login", "userId": "c0001-clerk"},
+        ),
+        ("post", "/sandbox/v1/contracts/{contractId}/incidents", {"type": "resume"}),
+        ("get", "/sandbox/v1/contracts/{contractId}/incidents", None),
+        ("get", "/sandbox/v1/contracts/{contractId}/incidents/{incidentId}", None),
+        ("delete", "/sandbox/v1/contracts/{contractId}/incidents/{incidentId}", None),
+    ]
+    for method, template, body in calls:
+        path = template.replace("{contractId}", "C0001").replace("{incidentId}", "1")
+        assert_conforms(
+            doc, template, method, client.open(path, method=method.upper(), json=body, headers=headers)
+        )
+    client.get(ACCOUNTS, headers=viewer)
+    for template in ("/sandbox/v1/requests", "/sandbox/v1/contracts/{contractId}/timeline"):
+        path = template.replace("{contractId}", "C0001")
+        assert_conforms(doc, template, "get", client.get(path, headers=headers))
+    assert_conforms(
+        doc, "/sandbox/v1/faults/{faultId}", "delete", client.delete("/sandbox/v1/faults/1", headers=headers)
+    )
+    assert_conforms(doc, "/sandbox/v1/faults", "delete", client.delete("/sandbox/v1/faults", headers=headers))

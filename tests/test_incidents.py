@@ -298,3 +298,28 @@ def test_every_incident_type_is_documented():
 
     text = (PROJECT_ROOT / "docs" / "faults.md").read_text(encoding="utf-8")
     assert not [kind for kind in KINDS if f"`{kind}`" not in text]
+
+
+def test_maintenance_also_closes_the_consent_screen_mid_flow(client, control):
+    from tests.oauth_helpers import csrf_of, demo_client
+
+    demo = demo_client(control, "C0001")
+    query = {
+        "response_type": "code",
+        "client_id": demo["clientId"],
+        "redirect_uri": demo["redirectUri"],
+        "scope": "account",
+    }
+    assert client.get("/auth/v1/authorization", query_string=query).status_code == 303
+    token = csrf_of(client.get("/auth/v1/authorization/step").get_data(as_text=True))
+    incident(control, {"type": "maintenance", "duration": "1h"})
+    login = {"csrf_token": token, "login_id": "c0001-viewer", "password": "Passw0rd!"}
+    answer = client.post("/auth/v1/authorization/login", data=login)
+    assert (answer.status_code, answer.get_json()["error"]) == (503, "temporarily_unavailable")
+    logged = control("GET", "/requests?faulted=true")["requests"][-1]
+    assert (logged["contractId"], logged["clientId"], logged["fault"]) == (
+        "C0001",
+        demo["clientId"],
+        "incident:maintenance#1",
+    )
+    assert client.get("/auth/v1/authorization", query_string=query).status_code == 503

@@ -10,11 +10,13 @@ nothing, and the application then answers with its own error.
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from sandbox.oauth import consent, models
+from sandbox.oauth import views as oauth_views
 from sandbox.store import Database, row
 
 _TOKEN_SQL = """
@@ -37,8 +39,8 @@ class Who:
 
 
 def token_hash(token: str) -> str:
-    """How the OAuth tables key a token or code: sha256, hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    """How the OAuth tables key a token or code."""
+    return models.digest(token)
 
 
 def identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
@@ -50,8 +52,6 @@ def identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
 
 
 def _identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
-    if not _has_oauth(db):
-        return Who()
     token = bearer(environ)
     if token:
         return _from(db, _TOKEN_SQL.format(column="access_hash"), token_hash(token)) or Who()
@@ -65,6 +65,9 @@ def _identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
             found = _from(db, _CODE_SQL, token_hash(form["code"]))
             if found:
                 return found
+    session = _consent(db, environ)
+    if session is not None:
+        return session
     client_id = _basic_client(environ) or form.get("client_id")
     if not client_id:
         return Who()
@@ -72,8 +75,20 @@ def _identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
     return Who(contract_id=found["contract_id"], client_id=client_id) if found else Who()
 
 
-def _has_oauth(db: Database) -> bool:
-    return db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'oauth_tokens'").fetchone() is not None
+def _consent(db: Database, environ: dict[str, Any]) -> Who | None:
+    """The consent screen's pages after the first carry only their session cookie."""
+    if not environ.get("PATH_INFO", "").startswith("/auth/v1/authorization") or "HTTP_COOKIE" not in environ:
+        return None
+    morsel = SimpleCookie(environ["HTTP_COOKIE"]).get(oauth_views.COOKIE)
+    session = consent.load_session(db, morsel.value) if morsel else None
+    if session is None:
+        return None
+    user = (
+        row(db, "SELECT login_id FROM users WHERE id = ?", (session["user_id"],))
+        if session["user_id"]
+        else None
+    )
+    return Who(session["contract_id"], session["client_id"], user["login_id"] if user else None)
 
 
 def _from(db: Database, sql: str, key: str) -> Who | None:
