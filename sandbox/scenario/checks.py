@@ -11,7 +11,8 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.errors import BankError
-from sandbox.scenario.model import Problems, Scenario, Step, line_of, parse_duration
+from sandbox.scenario.model import Problems, Scenario, Step, line_of, where
+from sandbox.scenario.observations import check_expect, check_wait, duration, known
 
 CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it takes
     "consent": ("role",),
@@ -41,37 +42,7 @@ INCIDENTS = (  # DESIGN §5; the server checks each type's parameters when the s
     "double-login",
     "return-funds",
 )
-REQUEST_FIELDS = (
-    *(
-        "requestId",
-        "contractId",
-        "clientId",
-        "userId",
-        "grantId",
-        "method",
-        "path",
-        "status",
-        "processedStatus",
-    ),
-    *(
-        "outcome",
-        "errorCode",
-        "latencyMs",
-        "idempotencyKey",
-        "faultId",
-        "fault",
-        "bodyDigest",
-        "bodySize",
-        "at",
-    ),
-)
-SOURCES = ("request", "timeline", "reply", "order", "gap")
-EXPECT_KEYS = (*SOURCES, "since", "until", "within", "count", "of")
 BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
-
-
-def _where(step: Step, field: str | None = None) -> str:
-    return f"step {step.index} ({step.kind})" + (f" field {field!r}" if field else "")
 
 
 def check_step(step: Step, problems: Problems) -> Any:
@@ -94,7 +65,7 @@ def _placeholders(step: Step, value: Any, problems: Problems) -> None:
             if name not in NAMES and not name.startswith("applyNo."):
                 known = ", ".join(f"{{{n}}}" for n in NAMES)
                 problems.add(
-                    _where(step),
+                    where(step),
                     f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}",
                     step.line,
                 )
@@ -107,7 +78,7 @@ def _clock(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     if body in ("freeze", "resume"):
         return {body: True}
     if not isinstance(body, dict) or len(body) != 1:
-        problems.add(_where(step), "use one of: freeze, resume, {advance: 2h}, {set: ISO 8601}", step.line)
+        problems.add(where(step), "use one of: freeze, resume, {advance: 2h}, {set: ISO 8601}", step.line)
         return {}
     ((key, value),) = body.items()
     try:
@@ -118,9 +89,9 @@ def _clock(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         if key in ("freeze", "resume") and value is True:
             return {key: True}
     except ValueError as exc:
-        problems.add(_where(step, key), str(exc), step.line)
+        problems.add(where(step, key), str(exc), step.line)
         return {}
-    problems.add(_where(step, key), "use one of: freeze, resume, advance, set", step.line)
+    problems.add(where(step, key), "use one of: freeze, resume, advance, set", step.line)
     return {}
 
 
@@ -136,46 +107,46 @@ def check_settings(value: Any, problems: Problems, where: str, line: int | None)
 
 
 def _settings(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
-    return check_settings(body, problems, _where(step), step.line)
+    return check_settings(body, problems, where(step), step.line)
 
 
 def _deposit(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     if not isinstance(body, dict):
-        problems.add(_where(step), "must be a mapping {amount, account?, remitter?, edi?}", step.line)
+        problems.add(where(step), "must be a mapping {amount, account?, remitter?, edi?}", step.line)
         return {}
-    _known(step, body, ("amount", "account", "remitter", "edi"), problems)
+    known(step, body, ("amount", "account", "remitter", "edi"), problems)
     amount = body.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        problems.add(_where(step, "amount"), "required: a positive whole number of yen", step.line)
+        problems.add(where(step, "amount"), "required: a positive whole number of yen", step.line)
     for name in ("account", "remitter", "edi"):
         if body.get(name) is not None and not isinstance(body[name], str | int):
-            problems.add(_where(step, name), "must be a string", step.line)
+            problems.add(where(step, name), "must be a string", step.line)
     return dict(body)
 
 
 def _fault(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     """A fault rule as ``POST /sandbox/v1/faults`` takes it; the run adds the contract to its match."""
     if not isinstance(body, dict):
-        problems.add(_where(step), "must be a fault rule {match?, effect, trigger?, note?}", step.line)
+        problems.add(where(step), "must be a fault rule {match?, effect, trigger?, note?}", step.line)
         return {}
     try:
         from sandbox.control import faults
     except ImportError:  # the faults subsystem is not installed: check the shape only
-        _known(step, body, ("match", "effect", "trigger", "note"), problems)
+        known(step, body, ("match", "effect", "trigger", "note"), problems)
         return dict(body)
     try:
         faults.parse_rule({**body, "match": {**(body.get("match") or {}), "contractId": "C0000"}})
     except BankError as exc:
         field = exc.details[0]["errorDetailsCode"] if exc.details else None
         problems.add(
-            _where(step, field if field != exc.code else None), exc.detail or exc.message_en, step.line
+            where(step, field if field != exc.code else None), exc.detail or exc.message_en, step.line
         )
     return dict(body)
 
 
 def _clear_faults(step: Step, body: Any, problems: Problems) -> bool:
     if body is not True:
-        problems.add(_where(step), "write 'clear_faults: true'", step.line)
+        problems.add(where(step), "write 'clear_faults: true'", step.line)
     return True
 
 
@@ -183,11 +154,11 @@ def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     if isinstance(body, str):
         body = {"type": body}
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-        problems.add(_where(step, "type"), f"required: one of {', '.join(INCIDENTS)}", step.line)
+        problems.add(where(step, "type"), f"required: one of {', '.join(INCIDENTS)}", step.line)
         return {}
     if body["type"] not in INCIDENTS:
         problems.add(
-            _where(step, "type"),
+            where(step, "type"),
             f"unknown incident {body['type']!r}; known: {', '.join(INCIDENTS)}",
             step.line,
         )
@@ -196,13 +167,13 @@ def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         from sandbox.control.incident_types import KINDS as INCIDENT_KINDS
     except ImportError:  # the incidents subsystem is not installed: the type is all that can be checked
         return dict(body)
-    _known(step, body, ("type", "at", "in", "days", *INCIDENT_KINDS[body["type"]].fields), problems)
+    known(step, body, ("type", "at", "in", "days", *INCIDENT_KINDS[body["type"]].fields), problems)
     return dict(body)
 
 
 def _note(step: Step, body: Any, problems: Problems) -> str:
     if not isinstance(body, str) or not body.strip():
-        problems.add(_where(step), "must be a text", step.line)
+        problems.add(where(step), "must be a text", step.line)
         return ""
     return body.strip()
 
@@ -214,167 +185,38 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     if isinstance(body, str):
         body = {"do": body}
     if not isinstance(body, dict) or body.get("do") not in CLIENT_ACTIONS:
-        problems.add(_where(step, "do"), f"required: one of {', '.join(CLIENT_ACTIONS)}", step.line)
+        problems.add(where(step, "do"), f"required: one of {', '.join(CLIENT_ACTIONS)}", step.line)
         return {}
     action, allowed = body["do"], CLIENT_ACTIONS[body["do"]]
-    _known(step, body, ("do", "timeout", *allowed), problems)
+    known(step, body, ("do", "timeout", *allowed), problems)
     checked: dict[str, Any] = dict(body)
     if "timeout" in body:
-        checked["timeout"] = _dur(step, body, "timeout", problems)
+        checked["timeout"] = duration(step, body, "timeout", problems)
     if body.get("role") is not None and body["role"] not in ROLES:
-        problems.add(_where(step, "role"), f"must be one of {', '.join(ROLES)}", step.line)
+        problems.add(where(step, "role"), f"must be one of {', '.join(ROLES)}", step.line)
     if action == "transfer":
         amount = body.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.add(_where(step, "amount"), "required: a positive whole number of yen", step.line)
+            problems.add(where(step, "amount"), "required: a positive whole number of yen", step.line)
         if body.get("to") is not None:
             _beneficiary(step, body["to"], problems)
         if body.get("date") is not None and body["date"] != "today":
             try:
                 clock.parse_instant(str(body["date"]))
             except ValueError:
-                problems.add(_where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
+                problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
     if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
-        problems.add(_where(step, "days"), "must be a whole number of days", step.line)
+        problems.add(where(step, "days"), "must be a whole number of days", step.line)
     return checked
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:
     if not isinstance(to, dict):
-        problems.add(_where(step, "to"), f"must be a mapping of {', '.join(BENEFICIARY_FIELDS)}", step.line)
+        problems.add(where(step, "to"), f"must be a mapping of {', '.join(BENEFICIARY_FIELDS)}", step.line)
         return
     for name in BENEFICIARY_FIELDS:
         if not isinstance(to.get(name), str):
-            problems.add(_where(step, f"to.{name}"), "required: a string", line_of(to) or step.line)
-
-
-# -- observations ----------------------------------------------------------------------------------
-
-
-def _wait(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        problems.add(_where(step), "must be a mapping {request|timeline: MATCH, timeout?, since?}", step.line)
-        return {}
-    _known(step, body, ("request", "timeline", "timeout", "since"), problems)
-    sources = [s for s in ("request", "timeline") if s in body]
-    if len(sources) != 1:
-        problems.add(_where(step), "needs exactly one of: request, timeline", step.line)
-        return {}
-    checked = {**body, sources[0]: _match(step, sources[0], body[sources[0]], problems)}
-    if "timeout" in body:
-        checked["timeout"] = _dur(step, body, "timeout", problems)
-    return checked
-
-
-def _expect(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        problems.add(_where(step), f"must be a mapping with one of: {', '.join(SOURCES)}", step.line)
-        return {}
-    _known(step, body, EXPECT_KEYS, problems)
-    sources = [s for s in SOURCES if s in body]
-    if len(sources) != 1:
-        problems.add(_where(step), f"needs exactly one of: {', '.join(SOURCES)}", step.line)
-        return {}
-    source = sources[0]
-    checked: dict[str, Any] = {**body, "source": source}
-    if source == "order":
-        items = body["order"]
-        if not isinstance(items, list) or len(items) < 2:
-            problems.add(_where(step, "order"), "must be a list of at least two matches", step.line)
-        else:
-            checked["order"] = [
-                _match(step, "request", m, problems, f"order[{i}]") for i, m in enumerate(items)
-            ]
-    elif source == "gap":
-        checked["gap"] = _gap(step, body["gap"], problems)
-    else:
-        checked[source] = _match(step, source, body[source], problems)
-    if step.kind == "expect_not" and source in ("order", "gap", "reply"):
-        problems.add(_where(step, source), "expect_not takes request or timeline", step.line)
-    if step.kind == "expect_not" and "count" in body:
-        problems.add(_where(step, "count"), "expect_not means a count of 0; use expect with count", step.line)
-    checked["count"] = _count(step, body.get("count"), problems) if step.kind == "expect" else {"max": 0}
-    if "within" in body:
-        checked["within"] = _dur(step, body, "within", problems)
-    return checked
-
-
-def _gap(step: Step, gap: Any, problems: Problems) -> dict[str, Any]:
-    if not isinstance(gap, dict) or not {"after", "next", "min"} <= set(gap):
-        problems.add(_where(step, "gap"), "must be {after: MATCH, next: MATCH, min: duration}", step.line)
-        return {}
-    return {
-        "after": _match(step, "request", gap["after"], problems, "gap.after"),
-        "next": _match(step, "request", gap["next"], problems, "gap.next"),
-        "min": _dur(step, gap, "min", problems),
-    }
-
-
-def _count(step: Step, count: Any, problems: Problems) -> dict[str, int]:
-    if count is None:
-        return {"min": 1}
-    if _whole(count):
-        return {"min": count, "max": count}
-    shaped = (
-        isinstance(count, dict)
-        and count
-        and set(count) <= {"min", "max"}
-        and all(map(_whole, count.values()))
-    )
-    if shaped and count.get("min", 0) <= count.get("max", count.get("min", 0)):
-        return dict(count)
-    problems.add(_where(step, "count"), "must be a whole number or {min?, max?} (min ≤ max)", step.line)
-    return {"min": 1}
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _match(
-    step: Step, source: str, match: Any, problems: Problems, name: str | None = None
-) -> dict[str, Any]:
-    """A match: field → expected (glob string, number, list of alternatives, true/false for present/absent)."""
-    name = name or source
-    if not isinstance(match, dict) or not match:
-        problems.add(_where(step, name), "must be a non-empty mapping of field: expected value", step.line)
-        return {}
-    for key, value in match.items():
-        if source == "request" and key not in REQUEST_FIELDS:
-            problems.add(
-                _where(step, f"{name}.{key}"),
-                f"unknown request field; known: {', '.join(REQUEST_FIELDS)}",
-                step.line,
-            )
-        listed = isinstance(value, list) and value and all(_plain(v) for v in value)
-        nested = source != "request" and isinstance(value, dict)
-        if not (_plain(value) or listed or nested):
-            problems.add(
-                _where(step, f"{name}.{key}"), "must be a text, number, true/false, or a list", step.line
-            )
-        if key == "method" and isinstance(value, str):
-            match[key] = value.upper()
-    return dict(match)
-
-
-def _plain(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _dur(step: Step, body: dict[str, Any], key: str, problems: Problems) -> Any:
-    try:
-        return parse_duration(body[key])
-    except ValueError as exc:
-        problems.add(_where(step, key), str(exc), step.line)
-        return None
-
-
-def _known(step: Step, body: dict[str, Any], allowed: tuple[str, ...], problems: Problems) -> None:
-    for key in body:
-        if key not in allowed:
-            problems.add(
-                _where(step, key), f"unknown field; known: {', '.join(allowed)}", line_of(body) or step.line
-            )
+            problems.add(where(step, f"to.{name}"), "required: a string", line_of(to) or step.line)
 
 
 KINDS: dict[str, Callable[[Step, Any, Problems], Any]] = {
@@ -385,9 +227,9 @@ KINDS: dict[str, Callable[[Step, Any, Problems], Any]] = {
     "clear_faults": _clear_faults,
     "incident": _incident,
     "client": _client,
-    "wait": _wait,
-    "expect": _expect,
-    "expect_not": _expect,
+    "wait": check_wait,
+    "expect": check_expect,
+    "expect_not": check_expect,
     "note": _note,
 }
 
@@ -406,13 +248,13 @@ def check_references(scenario: Scenario, problems: Problems) -> None:
                 continue
             target = seen.get(ref) if isinstance(ref, str) else None
             if target is None:
-                problems.add(_where(step, key), f"no earlier step labelled {ref!r}", step.line)
+                problems.add(where(step, key), f"no earlier step labelled {ref!r}", step.line)
             elif key == "of" and target.kind != "client":
-                problems.add(_where(step, key), f"step {ref!r} is not a client step", step.line)
+                problems.add(where(step, key), f"step {ref!r} is not a client step", step.line)
         if step.label:
             if step.label in seen or step.label == "start":
                 problems.add(
-                    _where(step, "label"), f"label {step.label!r} is used twice (or is 'start')", step.line
+                    where(step, "label"), f"label {step.label!r} is used twice (or is 'start')", step.line
                 )
             seen[step.label] = step
 

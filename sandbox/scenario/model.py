@@ -73,6 +73,11 @@ def line_of(value: Any) -> int | None:
     return getattr(value, "line", None)
 
 
+def where(step: Step, field: str | None = None) -> str:
+    """How a message names a step and field: ``step 3 (client) field 'amount'``."""
+    return f"step {step.index} ({step.kind})" + (f" field {field!r}" if field else "")
+
+
 @dataclass
 class Setup:
     """Where a run plays: a fresh contract copied from ``world``/``template``, or the existing ``contract``."""

@@ -9,15 +9,13 @@ timeline (``since``/``until`` a labelled step, default the whole run).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox import clock
-from sandbox.scenario import grader
+from sandbox.scenario import grader, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.checks import describe
 from sandbox.scenario.grader import Outcome
@@ -25,6 +23,7 @@ from sandbox.scenario.model import Scenario, Step
 from sandbox.scenario.report import Progress
 from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
+from sandbox.scenario.world import World
 
 INTERACTIVE_WITHIN = 2.0  # seconds an expectation waits when the client answers each command
 SETTLE = 0.1  # seconds the log is given before a "never"/"at most" is judged
@@ -90,8 +89,8 @@ class Runner:
         self.run_ = Run(scenario, url=sandbox.url)
         self.marks: dict[int, Mark] = {}
         self.replies: dict[int, dict[str, Any]] = {}
-        self.faults: list[int] = []
         self.stage: Stage | None = None
+        self.world: World | None = None
         self.watcher: Watcher | None = None
         self.client: ProcessClient | InProcessClient | ManualClient | None = None
         self.uses_timeline = "timeline" in scenario.needs
@@ -117,6 +116,7 @@ class Runner:
 
     def _start(self) -> None:
         self.stage = stage = prepare(self.sandbox, self.scenario)
+        self.world = World(self.sandbox, stage)
         self.run_.contract_id = stage.contract_id
         missing = self.sandbox.missing(self.scenario.needs, stage.contract_id)
         if missing:
@@ -141,9 +141,8 @@ class Runner:
         if self.client is not None:
             self.client.stop()
             self.run_.client_log = list(self.client.stderr)
-        for fault_id in self.faults:
-            with contextlib.suppress(RunAbort):  # already gone (cleared by a step): nothing to undo
-                self.sandbox.call("DELETE", f"/faults/{fault_id}")
+        if self.world is not None:
+            self.world.undo_faults()
         if self.watcher is not None:
             try:
                 self.watcher.poll()
@@ -175,7 +174,10 @@ class Runner:
                 raise
             self.run_.outcomes.append(Outcome(step, False, f"cannot be judged: {exc}"))
         else:
-            getattr(self, f"_do_{step.kind}")(step, body)
+            if step.kind in world.STEPS:
+                self.progress.say(getattr(self.world, step.kind)(body))
+            else:
+                getattr(self, f"_do_{step.kind}")(step, body)
         self.boundary = self._boundary()  # the end of this step is the start of the next
         mark.end, mark.seen_end = self.boundary
 
@@ -183,54 +185,6 @@ class Runner:
         """Where the log and the timeline stand between two steps."""
         self.watcher.poll()
         return self.watcher.last_id, self._timeline_keys()
-
-    def _do_clock(self, step: Step, body: dict[str, Any]) -> None:
-        contract = self.stage.contract_id
-        if "advance" in body:
-            seconds = int(body["advance"].total_seconds())
-            view = self.sandbox.call("POST", f"/contracts/{contract}/clock/advance", {"by": f"{seconds}s"})
-        elif "set" in body:
-            view = self.sandbox.call(
-                "POST", f"/contracts/{contract}/clock/advance", {"to": clock.to_api(body["set"])}
-            )
-        else:
-            mode = "frozen" if body.get("freeze") else "running"
-            view = self.sandbox.call("PUT", f"/contracts/{contract}/clock", {"mode": mode})
-        self.progress.say(
-            f"contract clock: {view['now']} ({view['mode']}, {view.get('eventsRun', 0)} events run)"
-        )
-
-    def _do_settings(self, step: Step, body: dict[str, Any]) -> None:
-        self.sandbox.call("PATCH", f"/contracts/{self.stage.contract_id}/settings", body)
-
-    def _do_deposit(self, step: Step, body: dict[str, Any]) -> None:
-        deposit = {"accountId": account_for(self.stage, body.get("account")), "amount": body["amount"]}
-        if body.get("remitter"):
-            deposit["remitterName"] = body["remitter"]
-        if body.get("edi"):
-            deposit["edi"] = body["edi"]
-        done = self.sandbox.call("POST", f"/contracts/{self.stage.contract_id}/deposits", deposit)
-        self.progress.say(f"deposited {done['amount']} yen to {done['accountId']}; balance {done['balance']}")
-
-    def _do_fault(self, step: Step, body: dict[str, Any]) -> None:
-        rule = {**body, "match": {**(body.get("match") or {}), "contractId": self.stage.contract_id}}
-        made = self.sandbox.call("POST", "/faults", rule)
-        self.faults.append(made["faultId"])
-        self.progress.say(f"fault rule #{made['faultId']} in force")
-
-    def _do_clear_faults(self, step: Step, body: Any) -> None:
-        self.sandbox.call("DELETE", "/faults", params={"contractId": self.stage.contract_id})
-        self.faults.clear()
-
-    def _do_incident(self, step: Step, body: dict[str, Any]) -> None:
-        made = self.sandbox.call("POST", f"/contracts/{self.stage.contract_id}/incidents", body)
-        result = json.dumps(made.get("result") or {}, ensure_ascii=False)
-        self.progress.say(
-            f"incident #{made.get('incidentId')} {made.get('type')}: {made.get('status')} {result}"
-        )
-
-    def _do_note(self, step: Step, body: str) -> None:
-        self.progress.say(body)
 
     def _do_client(self, step: Step, body: dict[str, Any]) -> None:
         command = {k: v for k, v in body.items() if k != "timeout"}
@@ -248,7 +202,8 @@ class Runner:
             self.client.send(command, timeout)
             self._quiet(timeout)
             return
-        reply = self.client.send(command, timeout, idle=self.watcher.poll)
+        with self.progress.waiting(f"waiting for the client to answer {command['do']!r}…"):
+            reply = self.client.send(command, timeout, idle=self.watcher.poll)
         self.replies[step.index] = reply
         result = reply.get("result") if isinstance(reply.get("result"), dict) else {}
         if result.get("applyNo"):  # for {applyNo} and {applyNo.<ref>} in later steps
@@ -273,13 +228,14 @@ class Runner:
         source = "request" if "request" in body else "timeline"
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         deadline = time.monotonic() + timeout
-        while True:
-            if grader.select(self._window(source, body.get("since"), None, step), body[source]):
-                return
-            if time.monotonic() >= deadline:
-                raise RunAbort(f"step {step.index} ({describe(step)}): nothing matched within {timeout:g} s")
-            time.sleep(0.2)
-            self.watcher.poll()
+        with self.progress.waiting(f"{describe(step)} (up to {timeout:g} s)…"):
+            while not grader.select(self._window(source, body.get("since"), None, step), body[source]):
+                if time.monotonic() >= deadline:
+                    raise RunAbort(
+                        f"step {step.index} ({describe(step)}): nothing matched within {timeout:g} s"
+                    )
+                time.sleep(0.2)
+                self.watcher.poll()
 
     def _do_expect(self, step: Step, body: dict[str, Any]) -> None:
         begun = time.monotonic()
