@@ -164,3 +164,17 @@ def test_parent_sees_children_but_not_the_reverse(client, control):
     assert {a["contractId"] for a in own} == {"C0002"}
     parent_account = next(a["accountId"] for a in seen if a["contractId"] == "C0001")
     assert get(client, child, "/accounts/balances", accountId=parent_account).status_code == 404
+
+
+def test_unicode_digits_in_the_paging_key_are_rejected(client, viewer):
+    answer = get(
+        client,
+        viewer,
+        "/accounts/transactions",
+        accountId=first_account(client, viewer),
+        dateFrom="2026-03-01",
+        dateTo="2026-03-31",
+        nextItemKey="²",
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["errorDetails"][0]["errorDetailsCode"] == "nextItemKey"

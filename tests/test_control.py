@@ -228,3 +228,13 @@ def test_create_isolated_contracts(control):
         )["contracts"][0]["settings"]["cutoffTime"]
         == "14:00"
     )
+
+
+def test_unicode_digits_are_not_amounts(control, client):
+    acct = control("GET", "/contracts/C0001", status=200)["accounts"][0]["accountId"]
+    answer = control("POST", "/contracts/C0001/deposits", {"accountId": acct, "amount": "²"}, status=400)
+    assert answer["errorDetails"][0]["errorDetailsCode"] == "amount"
+    assert (
+        client.get("/sandbox/v1/requests?limit=²", headers={"X-Sandbox-Key": "test-admin-key"}).status_code
+        == 400
+    )

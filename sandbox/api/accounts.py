@@ -103,7 +103,7 @@ def _item_key() -> int:
     value = request.args.get("nextItemKey")
     if value is None:
         return 0
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise InvalidParameter(
             "nextItemKey must be the value of a previous page's nextItemKey", field="nextItemKey"
         )

@@ -90,7 +90,7 @@ def check_amount(value: Any, field: str = "amount") -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidParameter(f"{field} must be a positive integer of yen", field=field)
     text = str(value)
-    if not text.isdigit() or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise InvalidParameter(f"{field} must be a positive integer of yen, got {value!r}", field=field)
     if int(text) > MAX_AMOUNT:
         raise InvalidParameter(f"{field} exceeds {MAX_AMOUNT}", field=field)

@@ -155,7 +155,7 @@ def _int_arg(name: str, default: int | None, low: int, high: int | None = None) 
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
         raise InvalidParameter(
             f"{name} must be an integer from {low}" + (f" to {high}" if high else ""), field=name
         )

@@ -101,10 +101,10 @@ class Exchange:
         """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy."""
         limit = self.layer.app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024
         length = self.environ.get("CONTENT_LENGTH")
-        if length and length.isdigit() and int(length) > limit:
+        if length and length.isascii() and length.isdigit() and int(length) > limit:
             return b""  # the application answers 413 without reading it
         stream = self.environ["wsgi.input"]
-        body = stream.read(int(length)) if length and length.isdigit() else stream.read(limit + 1)
+        body = stream.read(int(length)) if length and length.isascii() and length.isdigit() else stream.read(limit + 1)
         self.environ["wsgi.input"] = io.BytesIO(body)
         self.environ["CONTENT_LENGTH"] = str(len(body))
         return body
