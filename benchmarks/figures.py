@@ -18,6 +18,7 @@ from sandbox.bank import ledger
 from sandbox.store import connect
 
 PAGE = 500
+BALANCES_TARGET = ">= 60 % of baseline, p99 <= 10 ms"
 
 
 def all_specs(sandbox: servers.Server, served: Path, connections: int, seconds: float) -> list[Spec]:
@@ -49,9 +50,6 @@ def all_specs(sandbox: servers.Server, served: Path, connections: int, seconds: 
             Spec("transferApproval", "POST /transfer/approval", "", why=why),
         ]
     return specs
-
-
-BALANCES_TARGET = ">= 60 % of baseline, p99 <= 10 ms"
 
 
 def balances(client: Client) -> Spec:
