@@ -139,6 +139,12 @@ def _served(client: ControlClient) -> Iterator[ControlClient]:
 @click.option("--all", "run_all", is_flag=True, help="Run every scenario of --dir.")
 @click.option("--client-cmd", help="Start this command as the client under test (JSON commands on stdin).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
+@click.option(
+    "--contract",
+    "contract_id",
+    help="Play on this existing contract (e.g. a workshop participant's, with its contract key) "
+    "instead of a fresh one.",
+)
 @dir_option
 @lang_option
 @pass_client
@@ -148,6 +154,7 @@ def run(
     run_all: bool,
     client_cmd: str | None,
     junit_path: str | None,
+    contract_id: str | None,
     directory: str,
     lang: str,
 ) -> None:
@@ -160,7 +167,8 @@ def run(
     Example:
       web21-sandbox scenario run happy-path --client-cmd "python -m sandbox.scenario.reference_client"
       web21-sandbox scenario run --all --client-cmd "./my-erp-driver" --junit scenarios.xml
-      web21-sandbox --url http://workshop:8021 --key sbx_s0001_... scenario run token-refresh
+      web21-sandbox --url http://workshop:8021 --key sbx_w0007_... scenario run token-refresh \\
+          --contract W0007 --client-cmd "python -m my_app.driver"
     """
     from sandbox.scenario.report import Progress, render, write_junit
     from sandbox.scenario.runner import Runner
@@ -175,9 +183,11 @@ def run(
     runs = []
     with _served(client) as served:
         for found in scenarios:
-            result = Runner(
-                found, Sandbox(served), client_cmd=client_cmd, progress=Progress(console, lang)
-            ).run()
+            progress = Progress(console, lang)
+            runner = Runner(
+                found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id
+            )
+            result = runner.run()
             render(result, console, lang)
             runs.append(result)
     if junit_path:

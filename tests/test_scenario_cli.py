@@ -150,3 +150,40 @@ def test_local_server_when_no_url(runner: Any) -> None:
     result = runner("scenario", "run", "happy-path", "--client-cmd", REFERENCE)
     assert result.exit_code == 0, result.output
     assert "contract S0001 on http://127.0.0.1:" in result.output
+
+
+def test_workshop_participant_plays_on_their_own_contract(served: LiveServer) -> None:
+    """A contract key cannot create contracts: --contract plays on the participant's own, whose running
+    clock is frozen for the run and set running again after it."""
+    made = served.control("POST", "/contracts", {"prefix": "W", "issueKeys": True}).json()["contracts"][0]
+    contract_id, key = made["contractId"], made["key"]
+    assert made["clockMode"] == "running"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--url",
+            served.url,
+            "--key",
+            key,
+            "scenario",
+            "run",
+            "token-refresh",
+            "--contract",
+            contract_id,
+            "--client-cmd",
+            REFERENCE,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"contract {contract_id} on {served.url}" in result.output
+    assert (
+        "note: the scenario's start 2026-04-01T10:00:00+09:00 does not apply to an existing contract"
+        in result.output
+    )
+    assert served.control("GET", f"/contracts/{contract_id}/clock").json()["mode"] == "running"
+    refused = CliRunner().invoke(
+        main, ["--url", served.url, "--key", key, "scenario", "run", "token-refresh"]
+    )
+    assert refused.exit_code == 1 and "sandbox_forbidden" in refused.output, (
+        "a fresh contract needs the admin key"
+    )

@@ -40,6 +40,8 @@ class Progress:
         self.total = len(scenario.steps)
         self.console.print(f"[bold]{escape(scenario.title[self.lang])}[/] ({escape(scenario.clause)})")
         self.console.print(f"  contract {stage.contract_id} on {env['WEB21_SANDBOX_URL']}")
+        for note in stage.notes:
+            self.console.print(f"  [yellow]note:[/] {escape(note)}")
         if client_cmd:
             self.console.print(f"  client: {escape(client_cmd)}")
             return

@@ -9,6 +9,7 @@ timeline (``since``/``until`` a labelled step, default the whole run).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -74,17 +75,19 @@ class Runner:
         in_process: Callable[[dict[str, str]], Handler] | None = None,
         progress: Progress | None = None,
         within: float = INTERACTIVE_WITHIN,
+        contract: str | None = None,
     ) -> None:
         """``client_cmd`` starts the client under test; ``in_process`` builds one in this process
         (``make(env) -> handler``); with neither, a person drives it. ``within``: how long a failing
-        expectation keeps watching when the client answers each command."""
+        expectation keeps watching when the client answers each command. ``contract``: play on this
+        existing contract instead of a fresh one (a workshop participant's)."""
         self.scenario, self.sandbox, self.client_cmd, self.in_process = (
             scenario,
             sandbox,
             client_cmd,
             in_process,
         )
-        self.within = within
+        self.within, self.contract = within, contract
         self.progress = progress or Progress()
         self.run_ = Run(scenario, url=sandbox.url)
         self.marks: dict[int, Mark] = {}
@@ -115,7 +118,7 @@ class Runner:
         return result
 
     def _start(self) -> None:
-        self.stage = stage = prepare(self.sandbox, self.scenario)
+        self.stage = stage = prepare(self.sandbox, self.scenario, self.contract)
         self.world = World(self.sandbox, stage)
         self.run_.contract_id = stage.contract_id
         missing = self.sandbox.missing(self.scenario.needs, stage.contract_id)
@@ -143,6 +146,9 @@ class Runner:
             self.run_.client_log = list(self.client.stderr)
         if self.world is not None:
             self.world.undo_faults()
+        if self.stage is not None and self.stage.resume_clock:
+            with contextlib.suppress(RunAbort):
+                self.sandbox.call("PUT", f"/contracts/{self.stage.contract_id}/clock", {"mode": "running"})
         if self.watcher is not None:
             try:
                 self.watcher.poll()

@@ -42,6 +42,8 @@ class Stage:
     password: str | None = None
     accounts: list[dict[str, Any]] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # placeholders: {operator}, {applyNo}...
+    resume_clock: bool = False  # an adopted contract's clock was running before the run
+    notes: list[str] = field(default_factory=list)
 
     def env(self, url: str, scenario: str) -> dict[str, str]:
         """The environment variables the client under test reads (docs/scenarios.md lists them)."""
@@ -80,12 +82,25 @@ class Stage:
         return PLACEHOLDER.sub(one, value)
 
 
-def prepare(sandbox: Sandbox, scenario: Scenario) -> Stage:
-    """Create (or adopt) the run's contract and return its stage."""
+def prepare(sandbox: Sandbox, scenario: Scenario, contract: str | None = None) -> Stage:
+    """Create the run's contract, or adopt ``contract`` (or the scenario's own), and return its stage.
+
+    An adopted contract's clock is frozen for the run (and set running again afterwards when it was);
+    the scenario's ``start`` does not apply to it: clocks only move forward.
+    """
     setup = scenario.setup
-    stage = _adopt(sandbox, setup.contract, scenario.name) if setup.contract else _fresh(sandbox, scenario)
-    if setup.contract and setup.settings:
-        sandbox.call("PATCH", f"/contracts/{stage.contract_id}/settings", setup.settings)
+    adopted = contract or setup.contract
+    stage = _adopt(sandbox, adopted, scenario.name) if adopted else _fresh(sandbox, scenario)
+    if adopted:
+        if setup.settings:
+            sandbox.call("PATCH", f"/contracts/{stage.contract_id}/settings", setup.settings)
+        before = sandbox.call("GET", f"/contracts/{stage.contract_id}/clock")["mode"]
+        sandbox.call("PUT", f"/contracts/{stage.contract_id}/clock", {"mode": "frozen"})
+        stage.resume_clock = before == "running"
+        if setup.start:
+            stage.notes.append(
+                f"the scenario's start {setup.start.isoformat()} does not apply to an existing contract"
+            )
     shown = sandbox.call("GET", f"/contracts/{stage.contract_id}/clients/{stage.client_id}")
     stage.key_id, stage.encryption_key = shown.get("keyId"), shown.get("encryptionKey")
     stage.values.update(
