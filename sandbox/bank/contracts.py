@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
@@ -41,10 +40,11 @@ def children(db: Database, contract_id: str) -> list[str]:
 
 
 def settings(contract: dict[str, Any]) -> dict[str, Any]:
-    """The contract's effective settings: sandbox defaults overlaid with its own."""
-    merged = copy.deepcopy(config.CONTRACT_SETTINGS)
-    merged.update(contract["settings"])
-    return merged
+    """The contract's effective settings: sandbox defaults overlaid with its own.
+
+    A shallow merge (it is on every request's path): nested values are shared, so treat them as read-only.
+    """
+    return {**config.CONTRACT_SETTINGS, **contract["settings"]}
 
 
 def validate_settings(patch: Any) -> dict[str, Any]:
