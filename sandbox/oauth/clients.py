@@ -9,6 +9,7 @@ A client is ``confidential`` (client password, ``client_secret_basic`` or ``clie
 from __future__ import annotations
 
 import base64
+import functools
 import random
 import secrets
 from datetime import datetime
@@ -26,6 +27,13 @@ from sandbox.oauth.errors import ClientNotFound, RedirectUriInvalid
 from sandbox.store import Database, insert, row, rows
 
 KEY_BYTES = 32  # the encryption key of §5(2)② (AES-256-GCM, used as JWE "dir" key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_matches(hashed: str, secret: str) -> bool:
+    """The slow hash check, memoised: a client authenticates on every token call, and the answer for a
+    given (stored hash, secret) pair never changes. A changed secret has a new hash and misses the memo."""
+    return check_password_hash(hashed, secret)
 
 
 class Client(ClientMixin):
@@ -51,7 +59,7 @@ class Client(ClientMixin):
 
     def check_client_secret(self, client_secret: str) -> bool:
         hashed = self.row["secret_hash"]
-        return bool(hashed) and check_password_hash(hashed, client_secret)
+        return bool(hashed) and _secret_matches(hashed, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         if self.public:
