@@ -84,8 +84,13 @@ class Client:
 
     def transfer(self, command: dict[str, Any]) -> dict[str, Any]:
         account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+        given = command.get("date")
         wanted = (
-            None if command.get("date") in (None, "today") else date.fromisoformat(str(command["date"])[:10])
+            None
+            if given is None
+            else self.clock.now().date()
+            if given == "today"
+            else date.fromisoformat(given)
         )
         ref = command.get("ref") or f"pay-{len(self.payments.book) + 1}"
         return self.payments.pay(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 
@@ -112,7 +112,7 @@ class Session:
             self.stop(error.code, f"{FINAL[error.code]}: {error.message}")
         return False
 
-    def stop(self, code: str, reason: str) -> None:
+    def stop(self, code: str, reason: str) -> NoReturn:
         log.error("%s: stopping: %s", self.user, reason)
         self.stopped = Stopped(code, reason)
         raise self.stopped
@@ -177,6 +177,7 @@ class Session:
 
     def _exchange(self, form: dict[str, Any]) -> None:
         # Never retried blindly: a code and a rotated refresh token are single-use.
+        issued = self.clock.now()  # before the call: the token cannot have been issued earlier
         answer = self.transport.call(
             "POST",
             "/auth/v1/token",
@@ -184,7 +185,7 @@ class Session:
             data=form,
             auth=(self.config.client_id, self.config.client_secret),
         )
-        data, issued = answer.data, self.clock.now()
+        data = answer.data
         self.token = Token(
             access=data["access_token"],
             refresh=data.get("refresh_token")
