@@ -127,9 +127,8 @@ class Runner:
             raise RunAbort(f"this sandbox does not serve {', '.join(missing)}, which the scenario needs")
         self.watcher = Watcher(self.sandbox, stage.contract_id, self.progress.request)
         self.watcher.start()
+        self.timeline_since = self.sandbox.call("GET", f"/contracts/{stage.contract_id}/clock")["now"]
         self.initial = self._timeline_keys()  # what the contract's timeline held before the run
-        now = self.sandbox.call("GET", f"/contracts/{stage.contract_id}/clock")["now"]
-        self.timeline_since = now
         env = stage.env(self.sandbox.url, self.scenario.name)
         self.progress.begin(self.scenario, stage, env, self.client_cmd)
         if self.in_process:

@@ -50,6 +50,10 @@ class Sandbox:
             return self.control.call(method, path, body, params)
         except click.ClickException as exc:
             raise RunAbort(f"{method} /sandbox/v1{path}: {exc.message}") from exc
+        except requests.RequestException as exc:  # a timeout or a dropped connection mid-run
+            raise RunAbort(
+                f"{method} /sandbox/v1{path}: the sandbox stopped answering ({exc.__class__.__name__})"
+            ) from exc
 
     def missing(self, needs: list[str], contract_id: str) -> list[str]:
         """The subsystems among ``needs`` that this sandbox does not serve."""
