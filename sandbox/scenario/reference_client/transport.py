@@ -91,7 +91,7 @@ class Transport:
                 log.warning("%s %s: no answer (%s)", method, path, exc.__class__.__name__)
                 if not safe:
                     raise NoAnswer(f"{method} {path}: no answer and not safe to repeat") from exc
-                self._pause(attempt, None)
+                self._pause(attempt)
                 continue
             if response.status_code < 400:
                 return Answer(response.status_code, _json(response), dict(response.headers))
@@ -105,7 +105,7 @@ class Transport:
                 continue
             if response.status_code >= 500 and safe:
                 last = error
-                self._pause(attempt, None)
+                self._pause(attempt)
                 continue
             raise error
         if isinstance(last, BankError):
@@ -113,9 +113,10 @@ class Transport:
         raise NoAnswer(f"{method} {path}: no answer after {ATTEMPTS} attempts ({last.__class__.__name__})")
 
     @staticmethod
-    def _pause(attempt: int, retry_after: int | None) -> None:
+    def _pause(attempt: int) -> None:
+        """Back off before the next attempt (none after the last)."""
         if attempt < ATTEMPTS - 1:
-            time.sleep(retry_after if retry_after is not None else BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
