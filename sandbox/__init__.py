@@ -1,7 +1,17 @@
 """web21-sandbox: an unofficial local sandbox of a Japanese corporate bank's server-connection API."""
 
+from __future__ import annotations
+
+from typing import Any
+
 __version__ = "0.1.0"
-
-from sandbox.app import create_app  # noqa: E402
-
 __all__ = ["__version__", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `python -m sandbox.scenario.reference_client` and the CLI's light commands need not load the app.
+    if name == "create_app":
+        from sandbox.app import create_app
+
+        return create_app
+    raise AttributeError(name)
