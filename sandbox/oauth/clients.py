@@ -190,7 +190,7 @@ def find(db: Database, client_id: str) -> Client | None:
 
 def for_contract(db: Database, contract_id: str) -> list[dict[str, Any]]:
     return rows(
-        db, "SELECT * FROM oauth_clients WHERE contract_id = ? ORDER BY created_at, client_id", (contract_id,)
+        db, "SELECT * FROM oauth_clients WHERE contract_id = ? ORDER BY created_at, rowid", (contract_id,)
     )
 
 
