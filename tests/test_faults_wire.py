@@ -18,7 +18,7 @@ from sandbox.bank import ledger
 from sandbox.control.faults import draw
 from sandbox.store import connect
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.oauth_helpers import bearer, mint_tokens_live
+from tests.oauth_helpers import bearer, mint_tokens, mint_tokens_live
 from tests.transfer_helpers import OTHER_BANK, seal
 
 pytestmark = pytest.mark.live
@@ -260,3 +260,28 @@ def test_window_is_contract_time(live, viewer):
     assert get_many(live, fresh, 2) == [503, 503]
     live.control("POST", "/contracts/C0001/clock/advance", {"by": "10m"})
     assert get_many(live, fresh, 2) == [200, 200]
+
+
+def test_the_dev_server_gets_the_same_effects(app, client, control):
+    """``serve --dev`` (Werkzeug): bodiless requests are not read to EOF, resets are real, no noise."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    viewer = bearer(mint_tokens(client, control, "C0001", "c0001-viewer"))
+    dev = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=dev.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{dev.server_port}{ACCOUNTS}"
+    try:
+        assert requests.get(url, headers=viewer, timeout=5).status_code == 200
+        control(
+            "POST",
+            "/faults",
+            {"match": {"path": ACCOUNTS}, "effect": "reset", "trigger": {"times": 1}},
+            status=201,
+        )
+        with pytest.raises(requests.ConnectionError, match="reset by peer"):
+            requests.get(url, headers=viewer, timeout=5)
+        assert requests.get(url, headers=viewer, timeout=5).status_code == 200
+    finally:
+        dev.shutdown()

@@ -98,13 +98,20 @@ class Exchange:
         return getattr(self, f"_{rule['effect']}")(rule["params"], rule, hit)
 
     def _read_body(self) -> bytes:
-        """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy."""
+        """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy.
+
+        Only a declared length, or a chunked body the server has already delimited, is read: a bare
+        socket stream (Werkzeug's dev server) would block until the client hangs up.
+        """
         limit = self.layer.app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024
-        length = self.environ.get("CONTENT_LENGTH")
-        if length and length.isascii() and length.isdigit() and int(length) > limit:
+        length = self.environ.get("CONTENT_LENGTH") or ""
+        declared = int(length) if length.isascii() and length.isdigit() else None
+        chunked = "chunked" in self.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if declared is not None and declared > limit:
             return b""  # the application answers 413 without reading it
-        stream = self.environ["wsgi.input"]
-        body = stream.read(int(length)) if length and length.isascii() and length.isdigit() else stream.read(limit + 1)
+        if declared is None and not (chunked and self.environ.get("wsgi.input_terminated")):
+            return b""
+        body = self.environ["wsgi.input"].read(declared if declared is not None else limit + 1)
         self.environ["wsgi.input"] = io.BytesIO(body)
         self.environ["CONTENT_LENGTH"] = str(len(body))
         return body
@@ -309,11 +316,14 @@ def _drop(environ: dict[str, Any], *, abort: bool) -> ConnectionResetError:
     if sock is not None:
         if abort:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        spare = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # The spare is one end of a socket pair whose other end is closed at once: whatever the server
+        # still does with the descriptor (flush, shutdown, close) finds a connected, finished socket.
+        spare, other = socket.socketpair()
         try:
             os.dup2(spare.fileno(), sock.fileno())  # the last reference to the connection goes: it closes
         finally:
             spare.close()
+            other.close()
     return ConnectionResetError(errno.ECONNRESET, "fault: connection closed by the sandbox")
 
 
