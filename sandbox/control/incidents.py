@@ -23,7 +23,8 @@ from sandbox.control.fault_errors import (
     Maintenance,
     UnknownIncident,
 )
-from sandbox.control.incident_types import KINDS, duration, instant
+from sandbox.control.incident_params import duration, instant
+from sandbox.control.incident_types import KINDS
 from sandbox.errors import BankError, InvalidParameter
 from sandbox.store import Database, insert, row, rows, transaction
 
