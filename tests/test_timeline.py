@@ -109,3 +109,14 @@ def test_since_until_limit_and_cli(control, runner):
         "2026-04-01T11:00:00+09:00  clock      clock moved from 2026-04-01T10:00:00+09:00 to 2026-04-01T11:00:00+09:00",
         "2026-04-01T12:00:00+09:00  clock      clock moved from 2026-04-01T11:00:00+09:00 to 2026-04-01T12:00:00+09:00",
     ]
+
+
+def test_grant_expiry_shows_when_it_happens(client, control):
+    from tests.oauth_helpers import mint_tokens
+
+    control("PATCH", "/contracts/C0001/settings", {"grantLifetime": 7200}, status=200)
+    mint_tokens(client, control, "C0001", "c0001-viewer")
+    control.advance("C0001", "3h")
+    expired = [e for e in entries(control) if e["data"].get("reason") == "expired"]
+    assert [(e["at"], e["kind"]) for e in expired] == [("2026-04-01T12:00:00+09:00", "oauth")]
+    assert "expired: consent again" in expired[0]["summary"]

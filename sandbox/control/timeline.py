@@ -187,6 +187,30 @@ def _posted_before(db: Database, contract_id: str, journal: dict[str, Any]) -> f
     return found["id"] - 0.5 if found and found["id"] is not None else None
 
 
+def _grant_expiries(db: Database, contract_id: str, bounds: tuple[str, str], limit: int) -> list[Entry]:
+    """Grants end by themselves at their absolute expiry (§5(3)⑥, §5(4)); nothing records that moment."""
+    found = _latest(
+        db,
+        "SELECT g.expires_at, g.id, g.client_id, u.login_id FROM oauth_grants g JOIN users u ON u.id = g.user_id"
+        " WHERE g.contract_id = ? AND g.expires_at BETWEEN ? AND ?"
+        " AND (g.revoked_at IS NULL OR g.revoked_at > g.expires_at)",
+        contract_id,
+        bounds,
+        limit,
+    )
+    return [
+        _entry(
+            r["expires_at"],
+            "activity",
+            None,
+            "oauth",
+            f"grant {r['id']} of client {r['client_id']} for {r['login_id']} expired: consent again (§5(4))",
+            {"grantId": r["id"], "reason": "expired"},
+        )
+        for r in found
+    ]
+
+
 def _windows(db: Database, contract_id: str, bounds: tuple[str, str], limit: int) -> list[Entry]:
     """When windows open (if later than they were set up) and close by themselves."""
     found = rows(
@@ -221,6 +245,7 @@ SOURCES: list[Callable[[Database, str, tuple[str, str], int], list[Entry]]] = [
     _activity,
     _events,
     _postings,
+    _grant_expiries,
     _windows,
 ]
 
