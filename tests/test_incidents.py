@@ -142,7 +142,11 @@ def test_double_login_blocks_that_users_tokens_while_it_lasts(client, control, b
     viewer = bearer(bank.token("C0001", "account", user="c0001-viewer"))
     clerk = bearer(bank.token("C0001", "account", user="c0001-clerk"))
     shown = incident(control, {"type": "double-login", "userId": "c0001-viewer", "duration": "10m"})
-    assert code_of(client.get(ACCOUNTS, headers=viewer)) == (403, "double_login")
+    blocked = client.get(ACCOUNTS, headers=viewer)
+    assert code_of(blocked) == (403, "double_login")
+    assert blocked.headers["WWW-Authenticate"].startswith(
+        'Bearer realm="web21-sandbox", error="double_login"'
+    )
     assert client.get(ACCOUNTS, headers=clerk).status_code == 200
     control.advance("C0001", "10m")
     assert client.get(ACCOUNTS, headers=viewer).status_code == 200

@@ -26,6 +26,7 @@ from sandbox.control.fault_errors import (
 from sandbox.control.incident_params import duration, instant
 from sandbox.control.incident_types import KINDS
 from sandbox.errors import BankError, InvalidParameter
+from sandbox.oauth.errors import bearer_challenge
 from sandbox.store import Database, insert, row, rows, transaction
 
 EVENT = "incident"
@@ -228,9 +229,9 @@ def blocking(
     for incident in found:
         label = f"incident:{incident['type']}#{incident['id']}"
         if incident["type"] == "double-login" and incident["user_id"] == user_id:
-            return DoubleLogin(
-                f"{user_id} is logged in to internet banking (incident {incident['id']})"
-            ), label
+            detail = f"{user_id} is logged in to internet banking (incident {incident['id']})"
+            challenge = bearer_challenge("double_login", detail)  # RFC 6750 §3: 403 carries a challenge too
+            return DoubleLogin(detail, headers={"WWW-Authenticate": challenge}), label
         if incident["type"] == "maintenance":
             until = window_end(incident, now)
             if until is not None:
