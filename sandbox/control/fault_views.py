@@ -50,18 +50,27 @@ def list_faults() -> Response:
 
 @bp.post("/faults")
 def add_fault() -> Response:
-    db = get_db()
-    columns = faults.parse_rule(json_body())
-    if g.control_contract is not None:
-        if columns["contract_id"] not in (None, g.control_contract):
-            raise SandboxForbidden(f"this key may only add rules for contract {g.control_contract}")
-        columns["contract_id"] = g.control_contract
+    rule, warnings = add_rule(get_db(), json_body(), g.control_contract)
+    return reply({**faults.public(rule), "warnings": warnings}, 201)
+
+
+def add_rule(
+    db: Database, data: dict[str, Any], key_contract: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Check, store and note a rule as ``POST /faults`` does; return it with its warnings.
+
+    ``key_contract`` is the contract of a contract key (its rules are always its own), None for the admin key.
+    """
+    columns = faults.parse_rule(data)
+    if key_contract is not None:
+        if columns["contract_id"] not in (None, key_contract):
+            raise SandboxForbidden(f"this key may only add rules for contract {key_contract}")
+        columns["contract_id"] = key_contract
     at = _check_targets(db, columns)
     rule = faults.create(db, columns, at)
     if rule["contract_id"]:
         _note(db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"])
-    warnings = faults.path_warnings(columns["path"], known_paths())
-    return reply({**faults.public(rule), "warnings": warnings}, 201)
+    return rule, faults.path_warnings(columns["path"], known_paths())
 
 
 def _check_targets(db: Database, columns: dict[str, Any]) -> datetime:
@@ -105,12 +114,17 @@ def clear_faults() -> Response:
 
 @bp.delete("/faults/<int:fault_id>")
 def delete_fault(fault_id: int) -> Response:
-    db = get_db()
-    rule = faults.get(db, fault_id, g.control_contract)
+    rule = remove_rule(get_db(), fault_id, g.control_contract)
+    return reply({"deleted": 1, "fault": faults.public(rule)})
+
+
+def remove_rule(db: Database, fault_id: int, key_contract: str | None) -> dict[str, Any]:
+    """Delete one rule as ``DELETE /faults/{id}`` does (noted on its contract's timeline); return it."""
+    rule = faults.get(db, fault_id, key_contract)
     faults.delete(db, fault_id)
     if rule["contract_id"]:
         _removed(db, rule)
-    return reply({"deleted": 1, "fault": faults.public(rule)})
+    return rule
 
 
 def _removed(db: Database, rule: dict[str, Any]) -> None:
