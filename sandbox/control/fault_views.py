@@ -13,7 +13,7 @@ from sandbox.bank import contracts, users
 from sandbox.control import auth, faults, faults_wsgi, incidents, requestlog, timeline
 from sandbox.errors import InvalidParameter, SandboxForbidden
 from sandbox.oauth import clients
-from sandbox.store import Database, get_db
+from sandbox.store import Database, get_db, transaction
 from sandbox.web import json_body, reply
 
 bp = Blueprint("faults", __name__, url_prefix="/sandbox/v1")
@@ -67,9 +67,10 @@ def add_rule(
             raise SandboxForbidden(f"this key may only add rules for contract {key_contract}")
         columns["contract_id"] = key_contract
     at = _check_targets(db, columns)
-    rule = faults.create(db, columns, at)
-    if rule["contract_id"]:
-        _note(db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"])
+    with transaction(db):  # the rule and its timeline note together, or neither
+        rule = faults.create(db, columns, at)
+        if rule["contract_id"]:
+            _note(db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"])
     return rule, faults.path_warnings(columns["path"], known_paths())
 
 
@@ -120,10 +121,11 @@ def delete_fault(fault_id: int) -> Response:
 
 def remove_rule(db: Database, fault_id: int, key_contract: str | None) -> dict[str, Any]:
     """Delete one rule as ``DELETE /faults/{id}`` does (noted on its contract's timeline); return it."""
-    rule = faults.get(db, fault_id, key_contract)
-    faults.delete(db, fault_id)
-    if rule["contract_id"]:
-        _removed(db, rule)
+    with transaction(db):
+        rule = faults.get(db, fault_id, key_contract)
+        faults.delete(db, fault_id)
+        if rule["contract_id"]:
+            _removed(db, rule)
     return rule
 
 

@@ -31,6 +31,8 @@ REASONS = {
     "privilege_removed": "the user's server-connection privileges were removed (terms 5.(5)(1))",
     "control": "revoked through the sandbox control API",
     "bank": "revoked by the bank (terms 5.(5)(2))",
+    "password_changed": "the user's password was changed: their grants end",
+    "contract_terminated": "the Web21 contract was terminated and the service with it (terms 8, 9)",
 }
 
 

@@ -80,14 +80,7 @@ def add_fault(contract_id: str) -> Response:
     load_contract(contract_id)
 
     def add() -> str:
-        db = get_db()
-        columns = faults.parse_rule(_rule_body(contract_id))
-        at = fault_views._check_targets(db, columns)
-        rule = faults.create(db, columns, at)
-        fault_views._note(
-            db, contract_id, at, f"fault rule #{rule['id']} added: {fault_views._describe(rule)}", rule["id"]
-        )
-        warnings = faults.path_warnings(columns["path"], fault_views.known_paths())
+        rule, warnings = fault_views.add_rule(get_db(), _rule_body(contract_id), g.control_contract)
         return " ".join([t("fault_added", id=rule["id"]), *warnings])
 
     act(add)
@@ -133,11 +126,7 @@ def delete_fault(contract_id: str, fault_id: int) -> Response:
     load_contract(contract_id)
 
     def delete() -> str:
-        db = get_db()
-        rule = faults.get(db, fault_id, g.control_contract)
-        faults.delete(db, fault_id)
-        if rule["contract_id"]:
-            fault_views._removed(db, rule)
+        fault_views.remove_rule(get_db(), fault_id, g.control_contract)
         return t("fault_removed", id=fault_id)
 
     act(delete)
