@@ -22,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    app.json.mimetype = "application/json;charset=UTF-8"  # DESIGN §4
     errors.init_app(app)
     store.init_app(app)
     init_control(app)

@@ -238,3 +238,7 @@ def test_unicode_digits_are_not_amounts(control, client):
         client.get("/sandbox/v1/requests?limit=²", headers={"X-Sandbox-Key": "test-admin-key"}).status_code
         == 400
     )
+
+
+def test_json_answers_declare_utf8(client):
+    assert client.get("/sandbox/v1/health").headers["Content-Type"] == "application/json;charset=UTF-8"
