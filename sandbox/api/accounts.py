@@ -15,7 +15,7 @@ from sandbox.api import api_reply
 from sandbox.bank import accounts, ledger
 from sandbox.errors import InvalidParameter
 from sandbox.oauth.protect import current_token, require_scope
-from sandbox.store import Database, get_db, row
+from sandbox.store import Database, get_db, rows
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/corporation/v1")
 PAGE = 500  # statement lines per page (DESIGN §4)
@@ -34,15 +34,12 @@ def list_accounts() -> Response:
 @require_scope("account")
 def balances() -> Response:
     ctx = current_token()
-    db = get_db()
     wanted = request.args.get("accountId")
-    found = (
-        [accounts.get(db, ctx.visible_contract_ids, wanted)]
-        if wanted is not None
-        else accounts.for_contracts(db, ctx.visible_contract_ids)
-    )
     today = ctx.now.date()
-    items = [balance_view(db, a, today) for a in found]
+    found = with_balances_before(get_db(), ctx.visible_contract_ids, today, wanted)
+    if wanted is not None and not found:
+        accounts.get(get_db(), ctx.visible_contract_ids, wanted)  # raises AccountNotFound
+    items = [balance_view(a) for a in found]
     return api_reply({"balances": items, "count": len(items), "hasNext": False}, ctx.now)
 
 
@@ -125,17 +122,29 @@ def account_view(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _balance_before(db: Database, account_id: str, day: date) -> int:
-    found = row(
-        db,
-        "SELECT balance_after FROM postings WHERE account_id = ? AND value_date < ?"
-        " ORDER BY value_date DESC, id DESC LIMIT 1",
-        (account_id, day.isoformat()),
+_BEFORE = (
+    "(SELECT balance_after FROM postings p WHERE p.account_id = a.id AND p.value_date < ?"
+    " ORDER BY p.value_date DESC, p.id DESC LIMIT 1)"
+)
+
+
+def with_balances_before(
+    db: Database, contract_ids: list[str], today: date, account_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The deposit accounts of ``contract_ids`` (or the one named) with the balances at the end of the day
+    before ``today`` and before the month's first day, in one query (a balances request's hot path)."""
+    marks = ",".join("?" for _ in contract_ids)
+    sql = (
+        f"SELECT a.*, COALESCE({_BEFORE}, 0) AS previous_day, COALESCE({_BEFORE}, 0) AS previous_month"
+        f" FROM accounts a WHERE a.kind = 'deposit' AND a.contract_id IN ({marks})"
     )
-    return int(found["balance_after"]) if found else 0
+    params: list[Any] = [today.isoformat(), today.replace(day=1).isoformat(), *contract_ids]
+    if account_id is not None:
+        sql, params = sql + " AND a.id = ?", [*params, str(account_id)]
+    return rows(db, sql + " ORDER BY a.contract_id, a.id", params)
 
 
-def balance_view(db: Database, account: dict[str, Any], today: date) -> dict[str, Any]:
+def balance_view(account: dict[str, Any]) -> dict[str, Any]:
     """Balances as strings; in the sandbox nothing is held back, so the withdrawable amount is the balance."""
     return {
         "accountId": account["id"],
@@ -143,8 +152,8 @@ def balance_view(db: Database, account: dict[str, Any], today: date) -> dict[str
         "accountTypeName": accounts.ACCOUNT_TYPES.get(account["account_type"], ""),
         "balance": str(account["balance"]),
         "withdrawableAmount": str(max(0, account["balance"])),
-        "previousDayBalance": str(_balance_before(db, account["id"], today)),
-        "previousMonthBalance": str(_balance_before(db, account["id"], today.replace(day=1))),
+        "previousDayBalance": str(account["previous_day"]),
+        "previousMonthBalance": str(account["previous_month"]),
         **CURRENCY,
     }
 
