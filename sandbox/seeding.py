@@ -165,19 +165,21 @@ def add_contracts(
     start: datetime | None = None,
     frozen: bool = False,
     settings: dict[str, Any] | None = None,
+    parent_id: str | None = None,
 ) -> World:
-    """Add fresh standalone contracts to the running store, each a copy of one contract of ``world``.
+    """Add fresh contracts to the running store, each a copy of one contract of ``world``.
 
     Used by scenarios and workshops: every new contract has its own users, accounts, history and clock,
     and nothing it shares with the others. ``template`` names the world's contract to copy (default: the
-    first one without a parent).
+    first one without a parent, or with one when ``parent_id`` makes the new contracts its children,
+    whose fees its EB fee account pays, §2(5)).
     """
     spec = load_spec(world)
     candidates = _contract_specs(spec)
     chosen = (
         next((c for c in candidates if c["id"] == template), None)
         if template
-        else next(c for c in candidates if not c.get("parent"))
+        else next((c for c in candidates if bool(c.get("parent")) == bool(parent_id)), candidates[0])
     )
     if chosen is None:
         raise UnknownWorld(f"world {world!r} has no contract {template!r}", field="template")
@@ -195,7 +197,7 @@ def add_contracts(
         {
             **chosen,
             "id": new_id,
-            "parent": None,
+            "parent": parent_id,
             "settings": {**chosen.get("settings", {}), **(settings or {})},
         }
         for new_id in ids

@@ -242,3 +242,20 @@ def test_unicode_digits_are_not_amounts(control, client):
 
 def test_json_answers_declare_utf8(client):
     assert client.get("/sandbox/v1/health").headers["Content-Type"] == "application/json;charset=UTF-8"
+
+
+def test_create_a_fresh_parent_and_child(control):
+    parent = control("POST", "/contracts", {"contractId": "P1", "frozen": True}, status=201)["contracts"][0]
+    child = control(
+        "POST", "/contracts", {"contractId": "P1C", "parentId": "P1", "frozen": True}, status=201
+    )["contracts"][0]
+    assert child["parentId"] == "P1"
+    assert child["feeAccountId"] == parent["feeAccountId"]  # the child's fees are the parent's (§2(5))
+    assert control("GET", "/contracts/P1", status=200)["children"] == ["P1C"]
+    assert (
+        control("POST", "/contracts", {"parentId": "P1C"}, status=400)["errorDetails"][0]["errorDetailsCode"]
+        == "parentId"
+    )
+    assert (
+        control("POST", "/contracts", {"parentId": "NOPE"}, status=404)["errorCode"] == "contract_not_found"
+    )

@@ -24,7 +24,8 @@ def create_contracts() -> Response:
     """Create ``count`` contracts (or the one ``contractId``) copied from a world's contract template.
 
     Each gets its own users, accounts, 90 days of history, clients and clock; with ``issueKeys`` each
-    also gets a contract key that reaches only it (a workshop participant's key).
+    also gets a contract key that reaches only it (a workshop participant's key). With ``parentId`` they
+    are children of that contract, which pays their fees (§2(5)) and whose tokens see their accounts (§4(6)).
     """
     auth.require_admin()
     data = json_body(required=False)
@@ -33,6 +34,7 @@ def create_contracts() -> Response:
     settings = field(data, "settings", dict, required=False)
     if settings:
         contracts.validate_settings(settings)
+    parent_id = _parent(db, field(data, "parentId", required=False))
     built = seeding.add_contracts(
         db,
         ids,
@@ -42,6 +44,7 @@ def create_contracts() -> Response:
         start=_instant(data, "start") if data.get("start") is not None else None,
         frozen=field(data, "frozen", bool, required=False) or False,
         settings=settings,
+        parent_id=parent_id,
     )
     keys = _issue_keys(db, ids) if field(data, "issueKeys", bool, required=False) else {}
     created = []
@@ -57,6 +60,17 @@ def create_contracts() -> Response:
         },
         201,
     )
+
+
+def _parent(db: Database, parent_id: str | None) -> str | None:
+    """An existing active contract that is not itself a child: the parent of the new contracts (親仔契約)."""
+    if parent_id is None:
+        return None
+    parent = contracts.get(db, parent_id)
+    if parent["parent_id"]:
+        raise InvalidParameter(f"{parent_id} is itself a child of {parent['parent_id']}", field="parentId")
+    contracts.require_active(parent)
+    return parent_id
 
 
 def _ids(db: Database, data: dict[str, Any]) -> list[str]:

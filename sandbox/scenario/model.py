@@ -87,6 +87,7 @@ class Setup:
     contract: str | None = None
     start: datetime | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    child: bool = False  # the run's contract is a fresh child of a fresh parent (親仔契約, §2(5), §4(6))
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Scenario:
 
 
 TOP_KEYS = ("name", "title", "summary", "clause", "setup", "steps", "timeout", "within")
-SETUP_KEYS = ("world", "template", "contract", "start", "settings")
+SETUP_KEYS = ("world", "template", "contract", "start", "settings", "child")
 COMMON_STEP_KEYS = ("label", "name", "why")
 
 
@@ -233,7 +234,7 @@ def _setup(value: Any, problems: Problems) -> Setup:
     if value is None:
         return Setup()
     if not isinstance(value, dict):
-        problems.add("setup", "must be a mapping (world, template, contract, start, settings)")
+        problems.add("setup", "must be a mapping (world, template, contract, start, settings, child)")
         return Setup()
     line = line_of(value)
     for key in value:
@@ -257,6 +258,13 @@ def _setup(value: Any, problems: Problems) -> Setup:
         from sandbox.scenario.checks import check_settings
 
         setup.settings = check_settings(value["settings"], problems, "setup field 'settings'", line)
+    if value.get("child") is not None:
+        if not isinstance(value["child"], bool):
+            problems.add("setup field 'child'", "must be true or false", line)
+        elif value["child"] and setup.contract:
+            problems.add("setup field 'child'", "an existing contract excludes child", line)
+        else:
+            setup.child = value["child"]
     return setup
 
 

@@ -128,6 +128,9 @@ def _fresh(sandbox: Sandbox, scenario: Scenario) -> Stage:
         body["start"] = setup.start.isoformat()
     if setup.settings:
         body["settings"] = setup.settings
+    if setup.child:  # a fresh parent first; the run plays on its fresh child
+        parent = {k: v for k, v in body.items() if k not in ("template", "settings", "issueKeys")}
+        body["parentId"] = sandbox.call("POST", "/contracts", parent)["contracts"][0]["contractId"]
     made = sandbox.call("POST", "/contracts", body)
     contract = made["contracts"][0]
     client = next((c for c in made.get("clients", []) if c["contractId"] == contract["contractId"]), None)
