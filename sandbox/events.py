@@ -119,14 +119,42 @@ def run_due(db: Database, contract: dict[str, Any], until: datetime) -> int:
 
 def touch(db: Database, contract_id: str) -> tuple[dict[str, Any], datetime]:
     """The contract and its current time, after running whatever fell due on its clock."""
-    contract = contracts.get(db, contract_id)
-    now = clock.contract_now(contract)
-    if _next_due(db, contract_id, now) is not None:
-        with transaction(db):
-            contract = contracts.get(db, contract_id)
-            now = clock.contract_now(contract)
-            run_due(db, contract, now)
+    contract, now, _ran = catch_up(db, contract_id)
     return contract, now
+
+
+# The contract and when its next pending event is due, in one read (touch is on every request's path).
+_CONTRACT_AND_NEXT = (
+    "SELECT c.*, (SELECT min(e.due_at) FROM events e WHERE e.contract_id = c.id AND e.status = 'pending')"
+    " AS next_due_at FROM contracts c WHERE c.id = ?"
+)
+
+
+def catch_up(
+    db: Database, contract_id: str, known: tuple[dict[str, Any], str | None] | None = None
+) -> tuple[dict[str, Any], datetime, bool]:
+    """:func:`touch`, also saying whether events were due (False: nothing on the clock changed state).
+
+    ``known`` is the contract's row (JSON undecoded) and its earliest pending ``due_at``, when this
+    request has just read them (``oauth/bearer.py``): then nothing is read unless events are due.
+    """
+    if known is None:
+        found = row(db, _CONTRACT_AND_NEXT, (contract_id,))
+        if found is None:
+            contracts.get(db, contract_id)  # raises ContractNotFound
+        assert found is not None
+        next_due = found.pop("next_due_at")
+    else:
+        found, next_due = dict(known[0]), known[1]
+    contract = contracts.decode(found)
+    now = clock.contract_now(contract)
+    if next_due is None or next_due > clock.to_db(now):
+        return contract, now, False
+    with transaction(db):
+        contract = contracts.get(db, contract_id)
+        now = clock.contract_now(contract)
+        run_due(db, contract, now)
+    return contract, now, True
 
 
 def move_clock(

@@ -15,7 +15,8 @@ STATUSES = ("active", "suspended", "terminated")  # §7(4)②, §8, §9
 _JSON_COLUMNS = ("services", "linkage", "settings")
 
 
-def _decode(found: dict[str, Any]) -> dict[str, Any]:
+def decode(found: dict[str, Any]) -> dict[str, Any]:
+    """A contracts row with its JSON columns decoded (in place)."""
     for column in _JSON_COLUMNS:
         found[column] = json.loads(found[column])
     return found
@@ -26,11 +27,11 @@ def get(db: Database, contract_id: str) -> dict[str, Any]:
     found = row(db, "SELECT * FROM contracts WHERE id = ?", (contract_id,))
     if found is None:
         raise ContractNotFound(f"no contract {contract_id!r}", field="contractId")
-    return _decode(found)
+    return decode(found)
 
 
 def list_all(db: Database) -> list[dict[str, Any]]:
-    return [_decode(found) for found in rows(db, "SELECT * FROM contracts ORDER BY id")]
+    return [decode(found) for found in rows(db, "SELECT * FROM contracts ORDER BY id")]
 
 
 def children(db: Database, contract_id: str) -> list[str]:

@@ -68,7 +68,8 @@ def check_privileges(privileges: Any) -> list[str]:
     return [p for p in SERVICES if p in privileges]
 
 
-def _decode(found: dict[str, Any]) -> dict[str, Any]:
+def decode(found: dict[str, Any]) -> dict[str, Any]:
+    """A users row with its JSON column decoded (in place)."""
     found["privileges"] = json.loads(found["privileges"])
     return found
 
@@ -82,12 +83,12 @@ def get(db: Database, contract_id: str, user: str | int) -> dict[str, Any]:
     )
     if found is None:
         raise UserNotFound(f"no user {user!r} in contract {contract_id}", field="userId")
-    return _decode(found)
+    return decode(found)
 
 
 def for_contract(db: Database, contract_id: str) -> list[dict[str, Any]]:
     return [
-        _decode(r) for r in rows(db, "SELECT * FROM users WHERE contract_id = ? ORDER BY id", (contract_id,))
+        decode(r) for r in rows(db, "SELECT * FROM users WHERE contract_id = ? ORDER BY id", (contract_id,))
     ]
 
 

@@ -15,6 +15,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from sandbox.oauth import bearer as bearer_rows
 from sandbox.oauth import consent, models
 from sandbox.oauth import views as oauth_views
 from sandbox.store import Database, row
@@ -36,6 +37,7 @@ class Who:
     client_id: str | None = None
     user_id: str | None = None  # 利用者ID
     grant_id: str | None = None
+    bearer: bearer_rows.Bearer | None = None  # the rows behind a presented access token
 
 
 def token_hash(token: str) -> str:
@@ -54,7 +56,16 @@ def identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
 def _identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
     token = bearer(environ)
     if token:
-        return _from(db, _TOKEN_SQL.format(column="access_hash"), token_hash(token)) or Who()
+        found = bearer_rows.read(db, token_hash(token))
+        if found is None:
+            return Who()
+        return Who(
+            found.contract["id"],
+            found.token["client_id"],
+            found.user["login_id"],
+            str(found.grant["id"]),
+            found,
+        )
     form = _form(environ, body)
     if environ.get("PATH_INFO", "").endswith("/token"):
         if form.get("grant_type") == "refresh_token" and form.get("refresh_token"):

@@ -276,8 +276,9 @@ def load_token(db: Database, value: str, kind: str) -> Token | None:
     found = row(db, f"SELECT * FROM oauth_tokens WHERE {column} = ?", (digest(value),))
     if found is None:
         return None
-    contract, now = events.touch(db, found["contract_id"])
-    found = row(db, "SELECT * FROM oauth_tokens WHERE id = ?", (found["id"],)) or found  # events may revoke
+    contract, now, due = events.catch_up(db, found["contract_id"])
+    if due:  # the events that ran (here or in another worker) may have revoked it
+        found = row(db, "SELECT * FROM oauth_tokens WHERE id = ?", (found["id"],)) or found
     return Token(found, get_grant(db, found["grant_id"]) or {}, contract, now, kind)
 
 

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.integrations.flask_oauth2 import ResourceProtector, token_authenticated
 from authlib.oauth2.rfc6750 import BearerTokenValidator
-from flask import g
+from flask import g, request
 
-from sandbox import clock
+from sandbox import clock, events
 from sandbox.bank import contracts, users
 from sandbox.errors import ContractNotActive
-from sandbox.oauth import models, scopes
+from sandbox.oauth import bearer, models, scopes
 from sandbox.oauth.errors import (
     REALM,
     AuthorizationMalformed,
@@ -63,16 +63,32 @@ def _invalid(error: type[TokenInvalid] | type[TokenExpired] | type[TokenRevoked]
     return error(detail, headers={"WWW-Authenticate": bearer_challenge("invalid_token", detail)})
 
 
+class BearerToken(models.Token):
+    """An access token with its user and whether its contract is a parent, read with it (``bearer.py``)."""
+
+    def __init__(self, found: bearer.Bearer, contract: dict[str, Any], now: datetime) -> None:
+        super().__init__(found.token, found.grant, contract, now, "access_token")
+        self.user, self.has_children = users.decode(dict(found.user)), found.has_children
+
+
 class Validator(BearerTokenValidator):
-    def authenticate_token(self, token_string: str) -> models.Token:
+    def authenticate_token(self, token_string: str) -> BearerToken:
+        """The token's rows as the fault layer read them for this request (else read now), on the
+        contract clock after its due events; rows are read again when events ran."""
         if len(token_string) > models.MAX_TOKEN_LENGTH or not TOKEN68.match(token_string):
             raise _invalid(TokenInvalid, "the access token is not a token the sandbox issued")
-        token = models.load_token(get_db(), token_string, "access_token")
-        if token is None:
+        db, key = get_db(), models.digest(token_string)
+        found = request.environ.get(bearer.ENVIRON_KEY)
+        if found is None or found.access_hash != key:
+            found = bearer.read(db, key)
+        if found is None:
             raise _invalid(TokenInvalid, "unknown access token (mistyped, or issued before a reset)")
-        return token
+        contract, now, due = events.catch_up(db, found.contract["id"], (found.contract, found.next_due_at))
+        if due:  # the events that ran (here or in another worker) may have revoked it
+            found = bearer.read(db, key) or found
+        return BearerToken(found, contract, now)
 
-    def validate_token(self, token: models.Token, required: list[str] | None, req: Any, **_: Any) -> None:
+    def validate_token(self, token: BearerToken, required: list[str] | None, req: Any, **_: Any) -> None:
         if token.is_revoked():
             reason = token.revoked_reason()
             raise _invalid(TokenRevoked, f"revoked: {models.REASONS.get(reason, reason)}")
@@ -86,7 +102,7 @@ class Validator(BearerTokenValidator):
                 field="contractId",
                 headers={"WWW-Authenticate": bearer_challenge("insufficient_scope", detail)},
             )
-        user = users.get(get_db(), contract["id"], token.row["user_id"])
+        user = token.user
         effective = models.effective_scope(token, user)
         wanted = list(required or [])
         if wanted and not effective & set(wanted):
@@ -109,7 +125,7 @@ class Validator(BearerTokenValidator):
             grant_id=token.grant["id"],
             token_id=token.row["id"],
             scopes=effective,
-            visible_contract_ids=visible_contracts(contract),
+            visible_contract_ids=visible_contracts(contract) if token.has_children else [contract["id"]],
         )
 
 
@@ -124,6 +140,14 @@ def visible_contracts(contract: dict[str, Any]) -> list[str]:
 
 
 class Protector(ResourceProtector):
+    def acquire_token(self, scopes: list[str] | None = None, **kwargs: Any) -> models.Token:
+        """Authlib's, handed Flask's request itself: its ``FlaskJsonRequest`` would compute
+        ``request.url`` (werkzeug's IRI decoding) on every call, and nothing here reads the URL."""
+        token = self.validate_request(scopes, request._get_current_object(), **kwargs)  # type: ignore[attr-defined]
+        token_authenticated.send(self, token=token)
+        g.authlib_server_oauth2_token = token
+        return token
+
     def parse_request_authorization(self, req: Any) -> tuple[Validator, str]:
         """``Authorization: Bearer <token>`` or ``x-access-token: <token>`` (the same token if both)."""
         header = req.headers.get("Authorization", "").strip()
