@@ -192,6 +192,15 @@ def test_csrf_and_session_are_required(client, control):
     assert lost.status_code == 400 and 'data-error="error_session"' in lost.get_data(as_text=True)
 
 
+def test_a_non_ascii_csrf_token_is_a_csrf_error_not_a_crash(client, control):
+    login_page(client, control)
+    answer = client.post(
+        "/auth/v1/authorization/login",
+        data={"csrf_token": "é", "login_id": "c0001-viewer", "password": "Passw0rd!"},
+    )
+    assert answer.status_code == 400 and 'data-error="error_csrf"' in answer.get_data(as_text=True)
+
+
 def test_session_expires_on_the_contract_clock(client, control):
     _page, token = login_page(client, control)
     control.advance("C0001", "31m")

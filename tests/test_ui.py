@@ -173,6 +173,14 @@ def test_a_post_without_the_csrf_token_is_rejected(client):
     assert client.post(f"{UI}/logout").status_code == 400  # logging out is a state change too
 
 
+def test_non_ascii_csrf_tokens_and_keys_are_refused_not_a_crash(client):
+    assert client.post(f"{UI}/logout", data={"csrf_token": "é"}).status_code == 400
+    assert login(client, "é").status_code == 401
+    login(client)
+    assert client.post(f"{UI}/logout", data={"csrf_token": "é"}).status_code == 400
+    assert client.get(f"{UI}/").status_code == 200  # still logged in
+
+
 def test_a_forged_session_cookie_is_ignored(client):
     client.set_cookie("web21_ui", "eyJrZXkiOiJ4In0.forged", path=UI)
     assert client.get(f"{UI}/").status_code == 302

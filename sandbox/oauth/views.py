@@ -171,7 +171,9 @@ def _session(*, check_csrf: bool = True) -> tuple[dict[str, Any], dict[str, Any]
     contract, now = events.touch(db, session["contract_id"])
     if consent.session_expired(session, now):
         raise PageError("error_session", 400, lang=session["lang"])
-    if check_csrf and not hmac.compare_digest(request.form.get("csrf_token", ""), session["csrf"]):
+    # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not a CSRF error)
+    sent = request.form.get("csrf_token", "").encode()
+    if check_csrf and not hmac.compare_digest(sent, session["csrf"].encode()):
         raise PageError("error_csrf", 400, lang=session["lang"])
     return session, contract, now
 

@@ -73,7 +73,7 @@ def save(response: Response) -> Response:
 
 def principal(key: str) -> tuple[bool, str | None]:
     """Who ``key`` is: ``(True, None)`` for the admin key, ``(True, contract_id)`` for a contract key."""
-    if hmac.compare_digest(key, current_app.config["ADMIN_KEY"]):
+    if hmac.compare_digest(key.encode(), current_app.config["ADMIN_KEY"].encode()):
         return True, None
     contract_id = contracts.find_by_key(get_db(), key)
     return contract_id is not None, contract_id
@@ -105,7 +105,8 @@ def log_out() -> None:
 
 def csrf_valid() -> bool:
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
-    return hmac.compare_digest(sent, g.ui["csrf"])
+    # bytes: compare_digest refuses str with non-ASCII characters
+    return hmac.compare_digest(sent.encode(), g.ui["csrf"].encode())
 
 
 def flash(kind: str, message: str) -> None:
