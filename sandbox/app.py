@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import config, errors, oauth, store
+from sandbox import config, errors, oauth, store, web
 from sandbox.api import accounts as api_accounts
 from sandbox.api import docs as api_docs
 from sandbox.api import transfers as api_transfers
@@ -23,6 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.json.mimetype = "application/json;charset=UTF-8"  # DESIGN §4
+    web.init_app(app)  # first: route converters must be in place before any blueprint adds its rules
     errors.init_app(app)
     store.init_app(app)
     init_control(app)

@@ -51,6 +51,11 @@ def clock_columns(mode: str, at: datetime) -> dict[str, Any]:
     return {"clock_mode": "running", "clock_frozen_at": None, "clock_offset_us": micros(at - wall_now())}
 
 
+# Clocks stop short of the year 2100: far enough for any rehearsal, near enough that date arithmetic,
+# SQLite and a year of events per move stay bounded (and one tenant cannot hold the write lock for minutes).
+HORIZON = datetime(2100, 1, 1, tzinfo=JST)
+MAX_DURATION = timedelta(days=366 * 20)
+
 _SHORT = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
 _ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -63,17 +68,36 @@ def parse_duration(text: str) -> timedelta:
     """
     text = str(text).strip()
     short = _SHORT.match(text)
-    if short:
-        delta = timedelta(**{_UNITS[short.group(2)]: int(short.group(1))})
-    else:
-        iso = _ISO.match(text.upper())
-        if not iso or text.upper() in ("P", "PT") or text.upper().endswith("T"):
-            raise ValueError(f"not a duration: {text!r} (use 90m, 2h, 3d or ISO 8601 such as PT2H)")
-        weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in iso.groups())
-        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        if short:
+            delta = timedelta(**{_UNITS[short.group(2)]: int(short.group(1))})
+        else:
+            iso = _ISO.match(text.upper())
+            if not iso or text.upper() in ("P", "PT") or text.upper().endswith("T"):
+                raise ValueError(f"not a duration: {text!r} (use 90m, 2h, 3d or ISO 8601 such as PT2H)")
+            weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in iso.groups())
+            delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        delta = MAX_DURATION * 2
     if delta <= timedelta(0):
         raise ValueError(f"duration must be positive: {text!r}")
+    if delta > MAX_DURATION:
+        raise ValueError(f"duration {text!r} is longer than {MAX_DURATION.days} days")
     return delta
+
+
+def shift(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, refused (``ValueError``) beyond the clocks' horizon instead of overflowing."""
+    if delta > HORIZON - moment:
+        raise ValueError(f"{to_api(moment)} + {delta} is past the sandbox's horizon {to_api(HORIZON)}")
+    return moment + delta
+
+
+def check_horizon(moment: datetime) -> datetime:
+    """``moment`` itself, or ``ValueError`` when it is at or past the horizon (year 2100)."""
+    if moment >= HORIZON:
+        raise ValueError(f"{to_api(moment)} is past the sandbox's horizon {to_api(HORIZON)}")
+    return moment
 
 
 def parse_instant(text: str) -> datetime:
@@ -84,4 +108,7 @@ def parse_instant(text: str) -> datetime:
         raise ValueError(f"not an ISO 8601 date-time: {text!r}") from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=JST)
-    return moment.astimezone(JST)
+    try:
+        return check_horizon(moment.astimezone(JST))
+    except OverflowError as exc:
+        raise ValueError(f"not a representable date-time: {text!r}") from exc

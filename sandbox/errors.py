@@ -7,6 +7,7 @@ DESIGN §4 shape ``{"errorCode", "errorMessage", "errorDetails": [...], "transfe
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from flask import Flask, Response, jsonify, request
@@ -173,6 +174,16 @@ class ContractNotActive(BankError):
     message_ja, message_en = "ご契約は現在ご利用いただけません。", "The contract is not active."
 
 
+class StoreBusy(BankError):
+    """The store stayed locked by another write for longer than the busy timeout; retry after a moment."""
+
+    code, status = "store_busy", 503
+    message_ja, message_en = (
+        "ただいま混み合っています。しばらくしてから再度お試しください。",
+        "The sandbox is busy; retry shortly.",
+    )
+
+
 def render(error: BankError) -> Response:
     response = jsonify(error.body())
     response.status_code = error.status
@@ -214,5 +225,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return render(StoreBusy("another write held the store too long", headers={"Retry-After": "1"}))
         app.logger.exception("unhandled error")
         return render(BankError())

@@ -30,6 +30,7 @@ from flask import Response, make_response, request
 from sandbox import clock
 from sandbox.bank.transfer_errors import IdempotencyKeyConflict, IdempotencyKeyInvalid
 from sandbox.store import get_db, insert, row, transaction
+from sandbox.web import parse_json
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotency-Replayed"
@@ -42,8 +43,8 @@ def body_digest() -> str:
     """sha256 of method, path and the body (canonical JSON when it parses, so spacing does not matter)."""
     raw = request.get_data(cache=True)
     try:
-        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    except ValueError:
+        body = json.dumps(parse_json(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, RecursionError):
         body = raw
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + body).hexdigest()
 

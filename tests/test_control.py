@@ -259,3 +259,69 @@ def test_create_a_fresh_parent_and_child(control):
     assert (
         control("POST", "/contracts", {"parentId": "NOPE"}, status=404)["errorCode"] == "contract_not_found"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"by": "999999999d"}, "by"),
+        ({"by": "99999999999d"}, "by"),
+        ({"by": "P1000000000D"}, "by"),
+        ({"to": "9999-12-31T20:00:00+09:00"}, "to"),
+        ({"to": "2100-01-01T00:00:00+09:00"}, "to"),
+        ({"by": "7321d"}, "by"),
+    ],
+)
+def test_clocks_stop_short_of_the_horizon(control, body, field):
+    answer = control("POST", "/contracts/C0001/clock/advance", body, status=400)
+    assert answer["errorDetails"][0]["errorDetailsCode"] == field
+    assert control("GET", "/contracts/C0001/clock", status=200)["now"] == "2026-04-01T10:00:00+09:00"
+
+
+def test_deeply_nested_json_is_malformed_not_a_crash(client):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        "/sandbox/v1/contracts/C0001/clock/advance",
+        data=body,
+        headers={"X-Sandbox-Key": ADMIN_KEY, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.get_json()["errorCode"] == "malformed_json"
+
+
+def test_non_ascii_key_is_invalid_not_a_crash(client):
+    response = client.get("/sandbox/v1/health", headers={"X-Sandbox-Key": "é".encode().decode("latin-1")})
+    assert response.status_code == 401 and response.get_json()["errorCode"] == "sandbox_key_invalid"
+
+
+def test_huge_ids_and_counts_are_refused(control, client):
+    assert (
+        client.delete("/sandbox/v1/faults/" + "9" * 40, headers={"X-Sandbox-Key": ADMIN_KEY}).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/sandbox/v1/requests?afterId=" + "9" * 40, headers={"X-Sandbox-Key": ADMIN_KEY}
+        ).status_code
+        == 400
+    )
+    rule = {
+        "match": {"contractId": "C0001"},
+        "effect": {"type": "latency", "ms": 1},
+        "trigger": {"times": 10**30},
+    }
+    assert (
+        control("POST", "/faults", rule, status=400)["errorDetails"][0]["errorDetailsCode"] == "trigger.times"
+    )
+
+
+def test_advance_all_moves_every_clock_or_none(control):
+    control("POST", "/contracts/C0003/clock/advance", {"to": "2026-05-01T00:00:00+09:00"}, status=200)
+    answer = control("POST", "/clock/advance", {"to": "2026-04-15T00:00:00+09:00"}, status=409)
+    assert answer["errorCode"] == "clock_backwards"
+    assert control("GET", "/contracts/C0001/clock", status=200)["now"] == "2026-04-01T10:00:00+09:00"
+
+
+def test_a_bad_field_creates_no_contract(control):
+    before = len(control("GET", "/contracts", status=200)["contracts"])
+    control("POST", "/contracts", {"count": 2, "issueKeys": "yes"}, status=400)
+    assert len(control("GET", "/contracts", status=200)["contracts"]) == before

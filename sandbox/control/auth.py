@@ -52,7 +52,7 @@ def authenticate() -> None:
             f"send the admin key or a contract key in {HEADER}",
             headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox"'},
         )
-    if hmac.compare_digest(key, current_app.config["ADMIN_KEY"]):
+    if hmac.compare_digest(key.encode(), current_app.config["ADMIN_KEY"].encode()):
         g.control_contract = None
         return
     contract_id = contracts.find_by_key(get_db(), key)

@@ -14,7 +14,7 @@ from sandbox.control import auth, faults, faults_wsgi, incidents, requestlog, ti
 from sandbox.errors import InvalidParameter, SandboxForbidden
 from sandbox.oauth import clients
 from sandbox.store import Database, get_db, transaction
-from sandbox.web import json_body, reply
+from sandbox.web import MAX_INT, int_arg, json_body, reply
 
 bp = Blueprint("faults", __name__, url_prefix="/sandbox/v1")
 bp.before_request(auth.authenticate)
@@ -70,7 +70,9 @@ def add_rule(
     with transaction(db):  # the rule and its timeline note together, or neither
         rule = faults.create(db, columns, at)
         if rule["contract_id"]:
-            _note(db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"])
+            _note(
+                db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"]
+            )
     return rule, faults.path_warnings(columns["path"], known_paths())
 
 
@@ -168,14 +170,7 @@ def list_requests() -> Response:
 
 
 def _int_arg(name: str, default: int | None, low: int, high: int | None = None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
-        raise InvalidParameter(
-            f"{name} must be an integer from {low}" + (f" to {high}" if high else ""), field=name
-        )
-    return int(raw)
+    return int_arg(name, default, low, MAX_INT if high is None else high)
 
 
 # -- incidents -----------------------------------------------------------------------------------------------

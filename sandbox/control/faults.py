@@ -19,6 +19,7 @@ from sandbox import clock
 from sandbox.control.fault_errors import FaultNotFound, UnknownFaultEffect, UnknownFaultTrigger
 from sandbox.errors import InvalidParameter
 from sandbox.store import Database, insert, row, rows, transaction
+from sandbox.web import check_int
 
 PREFIXES = ("/corporation/v1", "/auth/v1")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -147,8 +148,8 @@ def _trigger(trigger: dict[str, Any]) -> dict[str, Any]:
         columns["probability"] = float(probability)
     for name, low in (("seed", 0), ("nth", 1), ("after", 0), ("times", 1)):
         value = trigger.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
-            raise InvalidParameter(f"trigger.{name} must be an integer ≥ {low}", field=f"trigger.{name}")
+        if value is not None:
+            check_int(value, f"trigger.{name}", low)
         columns[name] = value
     columns.update(_window(trigger.get("window")))
     return columns

@@ -74,10 +74,14 @@ def _due(data: dict[str, Any], now: datetime) -> datetime:
         raise InvalidParameter('give at most one of "at", "in" and "days"', field=given[1])
     if "days" in given:
         days = data["days"]
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise InvalidParameter("days must be an integer ≥ 0", field="days")
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
+            raise InvalidParameter("days must be an integer from 0 to 3660", field="days")
         return now + timedelta(days=days)
     due = instant(data, "at") or (now + duration(data, "in") if "in" in given else now)
+    if due >= clock.HORIZON:
+        raise InvalidParameter(
+            f"{clock.to_api(due)} is past the sandbox's horizon", field=given[0] if given else "at"
+        )
     if due < now:
         raise InvalidParameter(
             f"at {clock.to_api(due)} is before the contract's time {clock.to_api(now)}", field="at"

@@ -30,23 +30,23 @@ def create_contracts() -> Response:
     auth.require_admin()
     data = json_body(required=False)
     db = get_db()
+    # every field is checked before anything is created: a bad field never leaves contracts behind
     ids = _ids(db, data)
     settings = field(data, "settings", dict, required=False)
     if settings:
         contracts.validate_settings(settings)
     parent_id = _parent(db, field(data, "parentId", required=False))
-    built = seeding.add_contracts(
-        db,
-        ids,
-        world=field(data, "world", required=False) or "demo",
-        template=field(data, "template", required=False),
-        seed=field(data, "seed", int, required=False),
-        start=_instant(data, "start") if data.get("start") is not None else None,
-        frozen=field(data, "frozen", bool, required=False) or False,
-        settings=settings,
-        parent_id=parent_id,
-    )
-    keys = _issue_keys(db, ids) if field(data, "issueKeys", bool, required=False) else {}
+    options = {
+        "world": field(data, "world", required=False) or "demo",
+        "template": field(data, "template", required=False),
+        "seed": field(data, "seed", int, required=False),
+        "start": _instant(data, "start") if data.get("start") is not None else None,
+        "frozen": field(data, "frozen", bool, required=False) or False,
+    }
+    issue_keys = field(data, "issueKeys", bool, required=False)
+    with transaction(db):
+        built = seeding.add_contracts(db, ids, settings=settings, parent_id=parent_id, **options)
+        keys = _issue_keys(db, ids) if issue_keys else {}
     created = []
     for contract_id in ids:
         contract, now = touch(db, contract_id)

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, g
 from sandbox import __version__, calendar, clock, errors, events, seeding
 from sandbox.bank import accounts, contracts, ledger, users
 from sandbox.control import auth
-from sandbox.errors import InvalidParameter
+from sandbox.errors import ClockBackwards, InvalidParameter
 from sandbox.store import Database, get_db, get_meta, row, transaction
 from sandbox.web import field, json_body, reply
 
@@ -168,20 +168,32 @@ def advance_clock(contract_id: str) -> Response:
 
 @bp.post("/clock/advance")
 def advance_all() -> Response:
+    """Move every contract's clock, all or none: each target is checked before any clock moves."""
     auth.require_admin()
     db = get_db()
     target_for = _target(json_body())
     moved = []
-    for contract in contracts.list_all(db):
-        contract, now = events.touch(db, contract["id"])
-        result = events.move_clock(db, contract["id"], target_for(now))
-        moved.append(
-            {
-                "contractId": contract["id"],
-                "now": clock.to_api(result["to"]),
-                "eventsRun": result["eventsRun"],
-            }
-        )
+    with transaction(db):
+        plan = []
+        for contract in contracts.list_all(db):
+            contract, now = events.touch(db, contract["id"])
+            target = target_for(now)
+            if target < now:
+                raise ClockBackwards(
+                    f"{clock.to_api(target)} is before contract {contract['id']}'s time {clock.to_api(now)};"
+                    " no clock was moved",
+                    field="to",
+                )
+            plan.append((contract["id"], target))
+        for contract_id, target in plan:
+            result = events.move_clock(db, contract_id, target)
+            moved.append(
+                {
+                    "contractId": contract_id,
+                    "now": clock.to_api(result["to"]),
+                    "eventsRun": result["eventsRun"],
+                }
+            )
     return reply({"contracts": moved, "count": len(moved)})
 
 
@@ -196,9 +208,16 @@ def _target(data: dict[str, Any]):  # noqa: ANN202 - returns a small closure
             delta = clock.parse_duration(field(data, "by", (str, int)))
         except ValueError as exc:
             raise InvalidParameter(str(exc), field="by") from exc
-        return lambda now: now + delta
+        return lambda now: _shift(now, delta)
     target = _instant(data, "to")
     return lambda now: target
+
+
+def _shift(now: datetime, delta: Any) -> datetime:
+    try:
+        return clock.shift(now, delta)
+    except ValueError as exc:
+        raise InvalidParameter(str(exc), field="by") from exc
 
 
 def _instant(data: dict[str, Any], name: str) -> datetime:

@@ -31,7 +31,7 @@ def transfers_page(contract_id: str) -> tuple[str, int]:
     sql, params = "SELECT * FROM transfer_requests WHERE contract_id = ?", [contract_id]
     if status:
         sql, params = sql + " AND status = ?", [*params, status]
-    if before.isdigit():
+    if before.isascii() and before.isdigit() and len(before) <= 16:
         sql, params = sql + " AND id < ?", [*params, int(before)]
     db = get_db()
     found = rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1])

@@ -138,13 +138,13 @@ def clock_action(contract_id: str) -> Response:
 
 
 def _advance(contract_id: str, by: str) -> str:
-    try:
-        delta = clock.parse_duration(by)
-    except ValueError as exc:
-        raise InvalidParameter(str(exc), field="by") from exc
     db = get_db()
     _contract, now = events.touch(db, contract_id)
-    moved = events.move_clock(db, contract_id, now + delta)
+    try:
+        target = clock.shift(now, clock.parse_duration(by))
+    except ValueError as exc:
+        raise InvalidParameter(str(exc), field="by") from exc
+    moved = events.move_clock(db, contract_id, target)
     return t("clock_moved", to=helpers.when(moved["to"], seconds=True), events=moved["eventsRun"])
 
 
@@ -193,7 +193,7 @@ def statement_page(contract_id: str, account_id: str) -> tuple[str, int]:
     date_from = _date_arg("from", today - timedelta(days=30))
     date_to = _date_arg("to", today)
     after = request.args.get("after", "0")
-    after_id = int(after) if after.isdigit() else 0
+    after_id = int(after) if after.isascii() and after.isdigit() and len(after) <= 16 else 0
     lines = ledger.statement(db, account_id, date_from, date_to, after_id=after_id, limit=PAGE_SIZE + 1)
     page = {
         "lines": lines[:PAGE_SIZE],
