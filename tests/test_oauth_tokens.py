@@ -309,6 +309,29 @@ def test_token_endpoint_bad_input(client, control):
     assert posted.status_code == 200 and posted.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize("endpoint", ["token", "revoke", "introspect"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Basic //46eA==",  # base64 of bytes that are not UTF-8
+        "Basic é",  # not base64 at all (and not ASCII)
+        "Basic !!!",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic Y2lkOnNlY3JldA== trailing",
+        "Basic\t//46eA== x",
+        "Basic",
+    ],
+)
+def test_an_unreadable_basic_header_is_invalid_client(client, control, endpoint, value):
+    client_id, secret = demo_auth(control)
+    form = {"grant_type": "refresh_token", "refresh_token": "x", "token": "x"}
+    # RFC 6749 §2.3: one method per request, so a readable client_secret_post does not rescue it
+    form.update(client_id=client_id, client_secret=secret)
+    answer = client.post(f"/auth/v1/{endpoint}", data=form, headers={"Authorization": value})
+    assert answer.status_code == 401 and answer.get_json()["error"] == "invalid_client"
+    assert answer.headers["WWW-Authenticate"].startswith("Basic ")
+
+
 def test_redirect_uri_must_match_the_code(client, control):
     client_id, _ = demo_auth(control)
     granted = code_for(control, redirectUri="http://127.0.0.1:8080/callback")
