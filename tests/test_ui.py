@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -117,6 +118,22 @@ def test_a_replaced_contract_key_logs_the_browser_out(client, control):
     login(client, key)
     control("POST", "/contracts/C0003/keys", status=201)
     assert client.get(f"{UI}/contracts/C0003").status_code == 302
+
+
+def session_cookie_text(client) -> str:
+    """The readable part of the signed dashboard cookie (itsdangerous signs it, it does not encrypt it)."""
+    payload = client.get_cookie("web21_ui", path=UI).value.split(".")[0]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+
+def test_the_session_cookie_proves_the_key_without_revealing_it(client, control):
+    login(client)
+    assert ADMIN_KEY not in session_cookie_text(client)
+    key = control("POST", "/contracts/C0003/keys", status=201)["key"]
+    login(client, key)
+    assert key not in session_cookie_text(client)
+    assert client.get(f"{UI}/contracts/C0003").status_code == 200
+    assert client.get(f"{UI}/contracts/C0001").status_code == 403  # still only its own contract
 
 
 def test_clock_controls_move_the_clock(client):

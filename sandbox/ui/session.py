@@ -1,8 +1,11 @@
-"""The dashboard's session: a signed cookie holding the operator's key, a CSRF token and flash messages.
+"""The dashboard's session: a signed cookie holding a proof of the operator's key, a CSRF token and
+flash messages.
 
-The key is the admin key or a contract key, typed once on the login form. Every request re-checks it
-(a replaced contract key logs the browser out) and sets ``g.control_contract`` exactly as the control
-API does, so the UI authorises with the same functions (:mod:`sandbox.control.auth`).
+The key is the admin key or a contract key, typed once on the login form. The cookie is signed, not
+encrypted, so it keeps only the key's SHA-256 (what ``contracts.control_key_hash`` stores), never the
+key. Every request re-checks that proof against the admin key and the contracts' current keys (a replaced
+contract key logs the browser out) and sets ``g.control_contract`` exactly as the control API does, so
+the UI authorises with the same functions (:mod:`sandbox.control.auth`).
 The cookie is signed with a secret derived from the admin key: stable across workers and restarts.
 """
 
@@ -17,7 +20,7 @@ from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from sandbox.bank import contracts
-from sandbox.store import get_db
+from sandbox.store import get_db, row
 
 COOKIE = "web21_ui"
 LANG_COOKIE = "web21_lang"
@@ -73,18 +76,24 @@ def save(response: Response) -> Response:
 
 def principal(key: str) -> tuple[bool, str | None]:
     """Who ``key`` is: ``(True, None)`` for the admin key, ``(True, contract_id)`` for a contract key."""
-    if hmac.compare_digest(key.encode(), current_app.config["ADMIN_KEY"].encode()):
+    return _holder(contracts.key_hash(key))
+
+
+def _holder(proof: str) -> tuple[bool, str | None]:
+    """Who holds the key whose SHA-256 is ``proof`` today: the admin, a contract, or nobody."""
+    admin = contracts.key_hash(current_app.config["ADMIN_KEY"])
+    if hmac.compare_digest(proof.encode(), admin.encode()):
         return True, None
-    contract_id = contracts.find_by_key(get_db(), key)
-    return contract_id is not None, contract_id
+    found = row(get_db(), "SELECT id FROM contracts WHERE control_key_hash = ?", (proof,))
+    return (True, found["id"]) if found else (False, None)
 
 
 def authenticate() -> bool:
-    """Set ``g.control_contract`` from the stored key; False when nobody (valid) is logged in."""
-    key = g.ui.get("key")
-    if not key:
+    """Set ``g.control_contract`` from the stored proof; False when nobody (valid) is logged in."""
+    proof = g.ui.get("proof")
+    if not isinstance(proof, str) or not proof:
         return False
-    valid, contract_id = principal(key)
+    valid, contract_id = _holder(proof)
     if not valid:
         log_out()
         return False
@@ -93,8 +102,10 @@ def authenticate() -> bool:
 
 
 def log_in(key: str) -> None:
+    """Remember who logged in by the key's hash (the cookie is readable; the key must not be in it)."""
     # a new CSRF token at login: a token seen before authentication must not outlive it
-    g.ui = {"key": key, "csrf": secrets.token_urlsafe(24), "flash": g.ui.get("flash", [])}
+    proof = contracts.key_hash(key)
+    g.ui = {"proof": proof, "csrf": secrets.token_urlsafe(24), "flash": g.ui.get("flash", [])}
     g.ui_dirty = True
 
 
