@@ -7,8 +7,13 @@ import base64
 import hashlib
 
 import pytest
+from authlib.oauth2.rfc6749.errors import InvalidGrantError
 
+from sandbox.clock import to_db
+from sandbox.oauth.models import Owner
+from sandbox.oauth.server import generate_token
 from sandbox.store import connect
+from tests.conftest import START
 from tests.oauth_helpers import bearer, demo_client, mint_tokens, refresh
 
 ACCOUNTS = "/corporation/v1/accounts"
@@ -76,6 +81,23 @@ def test_grant_expiry_is_absolute_and_refreshing_never_extends_it(client, contro
     assert client.get(ACCOUNTS, headers=bearer(last)).status_code == 401
     refused = refresh(client, control, "C0001", last["refresh_token"])
     assert refused.status_code == 400 and "consent again" in refused.get_json()["error_description"]
+
+
+def test_a_code_of_an_expired_grant_issues_nothing(client, control):
+    control("PATCH", "/contracts/C0001/settings", {"grantLifetime": 60}, status=200)
+    granted = code_for(control)
+    control.advance("C0001", "5m")  # the code (codeLifetime 600 s) is still fresh, its grant is not
+    late = exchange(client, control, granted["code"])
+    assert late.status_code == 400 and late.get_json()["error"] == "invalid_grant"
+    assert "grant has expired" in late.get_json()["error_description"]
+    assert "consent again" in late.get_json()["error_description"]
+    assert "access_token" not in late.get_json()
+
+
+def test_no_token_is_ever_generated_for_an_expired_grant():
+    owner = Owner(user={}, grant={"expires_at": to_db(START)}, contract={"settings": {}}, now=START)
+    with pytest.raises(InvalidGrantError, match="consent again"):
+        generate_token("authorization_code", None, user=owner, scope="account")
 
 
 def test_rotation_and_reuse_detection_revoke_the_whole_grant(client, control):

@@ -26,6 +26,7 @@ from sandbox.oauth import clients, consent, models, scopes
 from sandbox.store import get_db
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+GRANT_EXPIRED = "The grant has expired (setting grantLifetime): ask the user to consent again."
 
 
 class Server(AuthorizationServer):
@@ -76,14 +77,17 @@ def generate_token(
     expires_in: int | None = None,
     include_refresh_token: bool = True,
 ) -> dict[str, Any]:
-    """An opaque bearer token; it never outlives its grant, and a refresh token needs ``offline_access``."""
+    """An opaque bearer token; it never outlives its grant (none for an expired one, §5(3)⑥), and a
+    refresh token needs ``offline_access``."""
     assert user is not None
     lifetime = contracts.settings(user.contract)["accessTokenLifetime"]
-    left = int((clock.from_db(user.grant["expires_at"]) - user.now).total_seconds())
+    left = (clock.from_db(user.grant["expires_at"]) - user.now).total_seconds()
+    if left <= 0:  # the grants check first; this keeps a new path from minting for an expired grant
+        raise InvalidGrantError(GRANT_EXPIRED)
     token = {
         "token_type": "Bearer",
         "access_token": models.new_token(),
-        "expires_in": max(1, min(lifetime, left)),
+        "expires_in": max(1, min(lifetime, int(left))),  # under a second left still counts as one
         "scope": scopes.to_str(scopes.parse(scope)),
     }
     if include_refresh_token and scopes.OFFLINE in scopes.parse(scope):
@@ -148,6 +152,8 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             raise InvalidGrantError(
                 f"The grant of this code was revoked ({scopes.printable(found.grant['revoked_reason'])})."
             )
+        if models.grant_expired(found.grant, now):
+            raise InvalidGrantError(GRANT_EXPIRED)
         if contract["status"] != "active":
             raise InvalidGrantError(f"The contract is {contract['status']}.")
         return found
@@ -175,9 +181,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
                 f"This refresh token was revoked ({scopes.printable(token.revoked_reason())})."
             )
         if token.is_expired():
-            raise InvalidGrantError(
-                "The grant has expired (setting grantLifetime): ask the user to consent again."
-            )
+            raise InvalidGrantError(GRANT_EXPIRED)
         if token.contract["status"] != "active":
             raise InvalidGrantError(f"The contract is {token.contract['status']}.")
         return token
