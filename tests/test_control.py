@@ -325,3 +325,38 @@ def test_a_bad_field_creates_no_contract(control):
     before = len(control("GET", "/contracts", status=200)["contracts"])
     control("POST", "/contracts", {"count": 2, "issueKeys": "yes"}, status=400)
     assert len(control("GET", "/contracts", status=200)["contracts"]) == before
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"transferFees": {}}, "transferFees.sameBranch"),
+        (
+            {
+                "transferFees": {
+                    "sameBranch": {"under30000": 0, "from30000": 0},
+                    "sameBank": {"under30000": 110, "from30000": 220},
+                    "otherBank": {"under30000": -5000, "from30000": 660},
+                }
+            },
+            "transferFees.otherBank.under30000",
+        ),
+        (
+            {"transferFees": {"sameBranch": {"under30000": "abc", "from30000": 0}}},
+            "transferFees.sameBranch.under30000",
+        ),
+        ({"grantLifetime": 10**15}, "grantLifetime"),
+        ({"accessTokenLifetime": 0}, "accessTokenLifetime"),
+        ({"requestExpiryDays": 20000}, "requestExpiryDays"),
+        ({"serviceHours": {"start": "21:00", "end": "08:00"}}, "serviceHours"),
+        ({"serviceHours": {"start": "8:00"}}, "serviceHours"),
+        ({"cutoffTime": "１５:００"}, "cutoffTime"),
+    ],
+)
+def test_settings_are_checked_deeply(control, patch, field):
+    answer = control("PATCH", "/contracts/C0001/settings", patch, status=400)
+    assert answer["errorDetails"][0]["errorDetailsCode"] == field
+    assert (
+        control("GET", "/contracts/C0001", status=200)["settings"]["transferFees"]["otherBank"]["under30000"]
+        == 440
+    )

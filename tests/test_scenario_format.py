@@ -140,7 +140,7 @@ def test_setup_checks_settings_like_the_control_api() -> None:
         ("clock: {rewind: 1h}", "use one of: freeze, resume, advance, set"),
         ("clock: {set: yesterday}", "not an ISO 8601 date-time: 'yesterday'"),
         ("deposit: {amount: 0}", "required: a positive whole number of yen"),
-        ("settings: {grantLifetime: -1}", "grantLifetime must not be negative"),
+        ("settings: {grantLifetime: -1}", "grantLifetime must be from 1 to"),
         ("fault: {effect: {type: meteor}}", "unknown effect 'meteor'"),
         ("fault: {effect: latency}", "effect latency needs ms"),
         (

@@ -153,7 +153,7 @@ def test_monthly_fee_is_charged_when_the_clock_passes_it(db, control):
 
 
 def test_an_unpaid_monthly_fee_is_recorded_not_forced(db, control):
-    control("PATCH", "/contracts/C0003/settings", {"monthlyFee": 10**12}, status=200)
+    control("PATCH", "/contracts/C0003/settings", {"monthlyFee": 9_999_999_999}, status=200)
     control("POST", "/contracts/C0003/clock/advance", {"to": "2026-04-10T09:00:00+09:00"}, status=200)
     assert monthly_fees(db, "C0003") == []
     note = rows(db, "SELECT summary FROM activity WHERE contract_id = 'C0003' AND kind = 'fee'")

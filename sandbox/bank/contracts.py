@@ -48,8 +48,23 @@ def settings(contract: dict[str, Any]) -> dict[str, Any]:
     return {**config.CONTRACT_SETTINGS, **contract["settings"]}
 
 
+# Inclusive bounds of the integer settings: wide enough for any rehearsal, narrow enough that no setting can
+# overflow a date, hold the store's write lock for long, or (a negative fee) create money.
+INT_BOUNDS = {
+    "accessTokenLifetime": (1, 30 * 86400),
+    "grantLifetime": (1, 10 * 366 * 86400),
+    "codeLifetime": (1, 86400),
+    "loginLockoutThreshold": (0, 100),
+    "monthlyFee": (0, 9_999_999_999),
+    "monthlyFeeDay": (1, 31),
+    "requestExpiryDays": (0, 30),
+}
+FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
+FEE_BANDS = ("under30000", "from30000")
+
+
 def validate_settings(patch: Any) -> dict[str, Any]:
-    """Check a settings patch against the known settings and their types."""
+    """Check a settings patch against the known settings, their types, bounds and nested shapes."""
     if not isinstance(patch, dict) or not patch:
         raise InvalidParameter("settings must be a non-empty JSON object", field="settings")
     for key, value in patch.items():
@@ -59,21 +74,54 @@ def validate_settings(patch: Any) -> dict[str, Any]:
         default = config.CONTRACT_SETTINGS[key]
         if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
             raise InvalidParameter(f"{key} must be of type {type(default).__name__}", field=key)
-        if isinstance(default, int) and not isinstance(default, bool) and value < 0:
-            raise InvalidParameter(f"{key} must not be negative", field=key)
+        if key in INT_BOUNDS and not INT_BOUNDS[key][0] <= value <= INT_BOUNDS[key][1]:
+            low, high = INT_BOUNDS[key]
+            raise InvalidParameter(f"{key} must be from {low} to {high}", field=key)
     if "fieldEncryption" in patch and patch["fieldEncryption"] not in ("required", "optional", "off"):
         raise InvalidParameter("fieldEncryption must be required, optional or off", field="fieldEncryption")
-    for key in ("cutoffTime",):
-        if key in patch:
-            _check_hhmm(patch[key], key)
+    if "cutoffTime" in patch:
+        _check_hhmm(patch["cutoffTime"], "cutoffTime")
+    if "serviceHours" in patch:
+        _check_hours(patch["serviceHours"])
+    if "transferFees" in patch:
+        _check_fees(patch["transferFees"])
     return patch
+
+
+def _check_hours(hours: dict[str, Any]) -> None:
+    if set(hours) != {"start", "end"} or not all(isinstance(v, str) for v in hours.values()):
+        raise InvalidParameter(
+            'serviceHours must be {"start": "HH:MM", "end": "HH:MM"}', field="serviceHours"
+        )
+    _check_hhmm(hours["start"], "serviceHours.start")
+    _check_hhmm(hours["end"], "serviceHours.end")
+    if hours["start"] >= hours["end"]:
+        raise InvalidParameter("serviceHours must start before they end", field="serviceHours")
+
+
+def _check_fees(fees: dict[str, Any]) -> None:
+    """Every tier and band, each a whole number of yen from 0 to 100,000 (a negative fee would create money)."""
+    for tier in FEE_TIERS:
+        bands = fees.get(tier)
+        if not isinstance(bands, dict) or set(bands) != set(FEE_BANDS):
+            raise InvalidParameter(
+                f"transferFees.{tier} must have {' and '.join(FEE_BANDS)}", field=f"transferFees.{tier}"
+            )
+        for band in FEE_BANDS:
+            fee = bands[band]
+            if isinstance(fee, bool) or not isinstance(fee, int) or not 0 <= fee <= 100_000:
+                raise InvalidParameter(
+                    "a fee must be an integer from 0 to 100000", field=f"transferFees.{tier}.{band}"
+                )
+    if set(fees) - set(FEE_TIERS):
+        raise InvalidParameter(f"transferFees has only {', '.join(FEE_TIERS)}", field="transferFees")
 
 
 def _check_hhmm(value: str, field: str) -> None:
     parts = value.split(":")
     if (
         len(parts) != 2
-        or not all(p.isdigit() for p in parts)
+        or not all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts)
         or not (0 <= int(parts[0]) <= 24 and 0 <= int(parts[1]) < 60)
     ):
         raise InvalidParameter(f"{field} must be HH:MM", field=field)
