@@ -294,16 +294,41 @@ def test_status_pages(bank, monkeypatch):
     assert len(seen) == len(set(seen)) == 8  # the demo requests on C0001's first account, each once
 
 
-def test_a_parent_token_reaches_a_child_account_but_not_another_contract(bank):
+def test_a_parent_token_reads_a_childs_transfers_but_never_moves_its_money(bank, db_path):
+    """§4(6) and DESIGN §4: a parent reads its children's accounts; writes stay on its own contract."""
     child_account = bank.accounts("C0002")[0]["accountId"]
-    body = {
+    before, requests_before = bank.balances(), count_requests(db_path)
+    body = {**bank.body("C0001", [bank.to_other_bank(1_000)]), "accountId": child_account}  # C0001's key
+    for path in ("/transfer/request", "/transfer/transferfee"):
+        refused = bank.post(path, body, bank.token("C0001"))
+        assert (refused.status_code, refused.get_json()["errorCode"]) == (404, "account_not_found"), path
+    apply_no = bank.request("C0002", [bank.to_other_bank(1_000)])  # the child's own request
+    requests_before += 1
+    decided = bank.decide("C0002", apply_no, token=bank.token("C0001", "transfer-approval"))
+    cancel = {"accountId": child_account, "applyNo": apply_no}
+    cancelled = bank.post("/transfer/cancel", cancel, bank.token("C0001"))
+    for refused in (decided, cancelled):  # as for any other contract's request
+        assert (refused.status_code, refused.get_json()["errorCode"]) == (404, "transfer_not_found")
+    assert bank.status("C0002", apply_no)["transferStatus"] == "2"  # still 申請中, untouched
+    assert bank.balances() == before and count_requests(db_path) == requests_before
+    reader = bank.token("C0001", "account")
+    status = bank.get("/transfer/status", reader, accountId=child_account, applyNo=apply_no)
+    assert status.status_code == 200 and status.get_json()["transferDetails"][0]["applyNo"] == apply_no
+    result = bank.get("/transfer/request-result", reader, accountId=child_account, applyNo=apply_no)
+    assert result.status_code == 200 and result.get_json()["applyNo"] == apply_no
+    listed = bank.get("/transfer/status", reader, accountId=child_account)
+    assert apply_no in [d["applyNo"] for d in listed.get_json()["transferDetails"]]
+
+
+def test_another_contracts_account_is_not_found(bank):
+    foreign = {
         **bank.body("C0001", [bank.to_other_bank(1_000)]),
-        "accountId": child_account,
-    }  # C0001's client key
-    assert bank.post("/transfer/request", body, bank.token("C0001")).status_code == 201
-    foreign = {**body, "accountId": bank.accounts("C0003")[0]["accountId"]}
+        "accountId": bank.accounts("C0003")[0]["accountId"],
+    }
     refused = bank.post("/transfer/request", foreign, bank.token("C0001"))
     assert (refused.status_code, refused.get_json()["errorCode"]) == (404, "account_not_found")
+    reader = bank.get("/transfer/status", bank.token("C0001", "account"), accountId=foreign["accountId"])
+    assert (reader.status_code, reader.get_json()["errorCode"]) == (404, "account_not_found")
 
 
 BAD = [

@@ -3,6 +3,8 @@
 
 Request and cancel need ``transfer``; approval needs ``transfer-approval`` (only ever in a token of its
 own); status reads work with any of the three services. Every POST takes an ``Idempotency-Key``.
+A parent contract's token reads its children's transfers (§4(6) gives it their information, DESIGN §4);
+fee quotes, requests, cancels and approvals act only on the token's own contract.
 """
 
 from __future__ import annotations
@@ -46,10 +48,15 @@ def _sealer(contract: dict[str, Any]) -> transfer_shapes.Sealer | None:
     return (lambda fields: {"encryptedBeneficiary": crypto.encrypt(key, fields)}) if key else None
 
 
+def _own() -> list[str]:
+    """The contracts a write may touch: the token's own, never a child's (§4(6) is about information)."""
+    return [current_token().contract_id]
+
+
 def _draft_for(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Any, transfers.Draft]:
-    """The debited account, its contract and time, and the body parsed under that contract's settings."""
+    """The debited account (the token's own contract's), its contract and time, and the parsed body."""
     tok, db = current_token(), get_db()
-    account = accounts.get(db, tok.visible_contract_ids, field(data, "accountId"))
+    account = accounts.get(db, _own(), field(data, "accountId"))
     contract, now = events.touch(db, account["contract_id"])
     draft = transfer_input.parse_request(db, data, contract=contract, client_id=tok.client_id, now=now)
     return account, contract, now, draft
@@ -83,9 +90,7 @@ def request_transfer() -> Response:
     """振込依頼: accepted as 申請中, waiting for approval (resultCode 2, 未完了)."""
     data = json_body()
     account, _contract, _now, draft = _draft_for(data)
-    req, now = transfers.create(
-        get_db(), current_token().visible_contract_ids, account["id"], draft, _actor()
-    )
+    req, now = transfers.create(get_db(), _own(), account["id"], draft, _actor())
     location = f"{bp.url_prefix}/transfer/status?accountId={req['account_id']}&applyNo={req['apply_no']}"
     return api_reply(
         {
@@ -210,7 +215,7 @@ def cancel_transfer() -> Response:
     data = json_body()
     req, now = transfers.cancel(
         get_db(),
-        current_token().visible_contract_ids,
+        _own(),
         field(data, "accountId"),
         field(data, "applyNo"),
         _actor(),
@@ -237,7 +242,7 @@ def approve_transfer() -> Response:
         )
     req, now = transfers.decide(
         get_db(),
-        current_token().visible_contract_ids,
+        _own(),
         field(data, "accountId"),
         field(data, "applyNo"),
         decision,
