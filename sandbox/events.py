@@ -17,11 +17,13 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank import contracts
 from sandbox.errors import ClockBackwards
-from sandbox.store import Database, insert, row, transaction
+from sandbox.store import Database, insert, row, rows, transaction
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[Database, dict[str, Any], dict[str, Any], datetime], Any]
 HANDLERS: dict[str, Handler] = {}
+BatchHandler = Callable[[Database, dict[str, Any], list[dict[str, Any]], datetime], list[Any]]
+BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -29,6 +31,18 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def batch_handler(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register ``fn(db, contract, events, at) -> results``: several events of ``kind`` due at the same
+    instant at once, each with the effect and result its :func:`handler` would give it run alone, in
+    id order. Such a handler must neither schedule events nor change the contract row."""
+
+    def register(fn: BatchHandler) -> BatchHandler:
+        BATCH_HANDLERS[kind] = fn
         return fn
 
     return register
@@ -90,31 +104,77 @@ def run_due(db: Database, contract: dict[str, Any], until: datetime) -> int:
     """
     count = 0
     while (event := _next_due(db, contract["id"], until)) is not None:
-        at = clock.from_db(event["due_at"])
-        event["payload"] = json.loads(event["payload"])
-        fn = HANDLERS.get(event["kind"])
-        status, result = "done", None
-        if fn is None:
-            status, result = "failed", f"no handler for {event['kind']}"
-        else:
-            try:
-                with db.atomic():
-                    result = fn(db, contract, event, at)
-            except Exception as exc:  # a failed event must not stop the clock; it is recorded instead
-                logger.exception("event %s (%s) failed", event["id"], event["kind"])
-                status, result = "failed", f"{type(exc).__name__}: {exc}"
-            contract.update(contracts.get(db, contract["id"]))
-        db.conn.execute(
-            "UPDATE events SET status = ?, result = ?, ran_at = ? WHERE id = ?",
-            (
-                status,
-                json.dumps(result, ensure_ascii=False, default=str) if result is not None else None,
-                event["due_at"],
-                event["id"],
-            ),
-        )
-        count += 1
+        run = _same_instant(db, event) if event["kind"] in BATCH_HANDLERS else [event]
+        if len(run) > 1 and _run_batch(db, contract, run):
+            count += len(run)
+            continue
+        for one in run:
+            _run_one(db, contract, one)
+        count += len(run)
     return count
+
+
+def _run_one(db: Database, contract: dict[str, Any], event: dict[str, Any]) -> None:
+    at = clock.from_db(event["due_at"])
+    if isinstance(event["payload"], str):
+        event["payload"] = json.loads(event["payload"])
+    fn = HANDLERS.get(event["kind"])
+    status, result = "done", None
+    if fn is None:
+        status, result = "failed", f"no handler for {event['kind']}"
+    else:
+        try:
+            with db.atomic():
+                result = fn(db, contract, event, at)
+        except Exception as exc:  # a failed event must not stop the clock; it is recorded instead
+            logger.exception("event %s (%s) failed", event["id"], event["kind"])
+            status, result = "failed", f"{type(exc).__name__}: {exc}"
+        contract.update(contracts.get(db, contract["id"]))
+    db.conn.execute(_DONE_SQL, (status, _result(result), event["due_at"], event["id"]))
+
+
+_DONE_SQL = "UPDATE events SET status = ?, result = ?, ran_at = ? WHERE id = ?"
+BATCH = 500  # events of one batch at most
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # json.dumps makes an encoder per call
+
+
+def _result(result: Any) -> str | None:
+    return _JSON(result) if result is not None else None
+
+
+def _same_instant(db: Database, first: dict[str, Any]) -> list[dict[str, Any]]:
+    """``first`` and the pending events of its kind right after it (by id) due at the same instant."""
+    found = rows(
+        db,
+        "SELECT * FROM events WHERE contract_id = ? AND status = 'pending' AND due_at = ? AND id >= ?"
+        " ORDER BY id LIMIT ?",
+        (first["contract_id"], first["due_at"], first["id"], BATCH),
+    )
+    run = []
+    for event in found:
+        if event["kind"] != first["kind"]:
+            break
+        run.append(event)
+    return run
+
+
+def _run_batch(db: Database, contract: dict[str, Any], run: list[dict[str, Any]]) -> bool:
+    """Run events with their kind's batch handler; False (nothing done) when it raised, so that the
+    caller runs them one by one and only the failing one is recorded as failed."""
+    for event in run:
+        event["payload"] = json.loads(event["payload"])
+    try:
+        with db.atomic():
+            results = BATCH_HANDLERS[run[0]["kind"]](db, contract, run, clock.from_db(run[0]["due_at"]))
+    except Exception:
+        logger.info("batch of %d %s events fell back to one by one", len(run), run[0]["kind"], exc_info=True)
+        return False
+    db.conn.executemany(
+        _DONE_SQL, [("done", _result(r), e["due_at"], e["id"]) for e, r in zip(run, results, strict=True)]
+    )
+    return True
 
 
 def touch(db: Database, contract_id: str) -> tuple[dict[str, Any], datetime]:

@@ -3,14 +3,15 @@ each status change (time, who, reason) in ``transfer_transitions`` and on the co
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sandbox import clock, events
+from sandbox import clock
 from sandbox.bank.beneficiaries import Beneficiary
 from sandbox.bank.transfer_errors import TransferNotFound
-from sandbox.store import Database, insert, row, rows
+from sandbox.store import Database, row, rows
 
 MAX_ITEMS = 99
 STATUS_NAMES = {
@@ -86,6 +87,16 @@ def items_of(db: Database, request_id: int) -> list[dict[str, Any]]:
     return rows(db, "SELECT * FROM transfer_items WHERE request_id = ? ORDER BY item_id", (request_id,))
 
 
+def items_for(db: Database, request_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The items of several requests, by request id, each list in item order."""
+    found: dict[int, list[dict[str, Any]]] = {request_id: [] for request_id in request_ids}
+    marks = ",".join("?" for _ in request_ids)
+    sql = f"SELECT * FROM transfer_items WHERE request_id IN ({marks}) ORDER BY request_id, item_id"
+    for item in rows(db, sql, request_ids):
+        found[item["request_id"]].append(item)
+    return found
+
+
 def transitions_of(db: Database, request_id: int) -> list[dict[str, Any]]:
     return rows(db, "SELECT * FROM transfer_transitions WHERE request_id = ? ORDER BY id", (request_id,))
 
@@ -132,33 +143,45 @@ def move(
     values = {**columns, "status": to, "updated_at": stamp}
     assignments = ", ".join(f"{k} = ?" for k in values)
     db.conn.execute(f"UPDATE transfer_requests SET {assignments} WHERE id = ?", [*values.values(), req["id"]])
-    insert(
-        db,
-        "transfer_transitions",
-        {
-            "request_id": req["id"],
-            "from_status": req.get("status"),
-            "to_status": to,
-            "at": stamp,
-            "actor": actor.kind,
-            "user_id": actor.user_id,
-            "login_id": actor.login_id,
-            "client_id": actor.client_id,
-            "reason": reason,
-            "comment": comment,
-        },
-    )
-    who = actor.login_id or actor.kind
-    events.record(
-        db,
-        req["contract_id"],
-        at,
-        "transfer",
-        f"transfer {req['apply_no']} {STATUS_NAMES.get(req.get('status') or '', 'new')} → {STATUS_NAMES[to]} by {who}"
-        + (f" ({reason})" if reason else ""),
-        {"applyNo": req["apply_no"], "from": req.get("status"), "to": to, "reason": reason},
-    )
+    transition, activity = move_rows(req, to, stamp, actor, reason, comment)
+    db.conn.execute(_TRANSITION_SQL, transition)
+    db.conn.execute(_ACTIVITY_SQL, activity)
     req.update(values)
+
+
+_TRANSITION_SQL = (
+    "INSERT INTO transfer_transitions (request_id, from_status, to_status, at, actor, user_id, login_id,"
+    " client_id, reason, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_JSON = json.JSONEncoder(
+    ensure_ascii=False
+).encode  # as store.insert encodes, without a new encoder each call
+_ACTIVITY_SQL = "INSERT INTO activity (contract_id, at, kind, summary, data) VALUES (?, ?, ?, ?, ?)"
+
+
+def move_rows(
+    req: dict[str, Any], to: str, stamp: str, actor: Actor, reason: str | None, comment: str | None
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The ``transfer_transitions`` and ``activity`` rows of a move from ``req["status"]`` to ``to``."""
+    was = req.get("status")
+    transition = (req["id"], was, to, stamp, actor.kind, actor.user_id, actor.login_id, actor.client_id)
+    who = actor.login_id or actor.kind
+    summary = f"transfer {req['apply_no']} {STATUS_NAMES.get(was or '', 'new')} → {STATUS_NAMES[to]} by {who}"
+    data = {"applyNo": req["apply_no"], "from": was, "to": to, "reason": reason}
+    activity = (
+        req["contract_id"],
+        stamp,
+        "transfer",
+        summary + (f" ({reason})" if reason else ""),
+        _JSON(data),
+    )
+    return (*transition, reason, comment), activity
+
+
+def write_moves(db: Database, rows_: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> None:
+    """Write many :func:`move_rows` at once, in order (the requests' own columns are the caller's)."""
+    db.conn.executemany(_TRANSITION_SQL, [transition for transition, _ in rows_])
+    db.conn.executemany(_ACTIVITY_SQL, [activity for _, activity in rows_])
 
 
 def cancel_event(db: Database, event_id: int | None) -> None:

@@ -11,6 +11,7 @@ the others take the write lock, bring the owning contract's clock up to date and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -229,10 +230,23 @@ def execute_at(
     """手続中, then one balanced journal (debits, credits, fees) → 手続済, or 手続不成立 with nothing moved."""
     records.move(db, req, "12", at, actor, comment=comment)
     items = items_of(db, req["id"])
-    reason = _cannot_execute(db, req)
+    reason = cannot_execute(contracts.get(db, req["contract_id"]), req, lambda a: ledger.balance(db, a))
     if reason:
         records.move(db, req, "40", at, actor, reason=reason, failure_reason=reason)
         return
+    journal = ledger.post(
+        db,
+        contract_id=req["contract_id"],
+        kind="transfer",
+        at=at,
+        legs=legs_of(req, items),
+        ref=req["apply_no"],
+    )
+    records.move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
+
+
+def legs_of(req: dict[str, Any], items: list[dict[str, Any]]) -> list[ledger.Leg]:
+    """The journal of an executed request: each item's debit and credit, and its fee."""
     legs = []
     for item in items:
         legs.append(
@@ -243,21 +257,19 @@ def execute_at(
         if item["fee"]:
             legs.append(ledger.Leg(req["fee_account_id"], -item["fee"], "ﾌﾘｺﾐﾃｽｳﾘﾖｳ"))
             legs.append(ledger.Leg(ledger.FEE_INCOME, item["fee"], "ﾌﾘｺﾐﾃｽｳﾘﾖｳ"))
-    journal = ledger.post(
-        db, contract_id=req["contract_id"], kind="transfer", at=at, legs=legs, ref=req["apply_no"]
-    )
-    records.move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
+    return legs
 
 
-def _cannot_execute(db: Database, req: dict[str, Any]) -> str | None:
+def cannot_execute(
+    contract: dict[str, Any], req: dict[str, Any], balance: Callable[[str], int]
+) -> str | None:
     """Why the request cannot execute now (contract not active, funds short), or None."""
-    contract = contracts.get(db, req["contract_id"])
     if contract["status"] != "active":
         return f"contract {contract['id']} is {contract['status']}"
     needed = {req["account_id"]: req["total_amount"]}
     needed[req["fee_account_id"]] = needed.get(req["fee_account_id"], 0) + req["total_fee"]
     for account_id, amount in needed.items():
-        if amount and ledger.balance(db, account_id) < amount:
+        if amount and balance(account_id) < amount:
             return f"insufficient funds in {account_id}: {amount} yen needed"
     return None
 
@@ -357,3 +369,6 @@ def return_funds(
         req = load(db, owner["id"])
         return_funds_at(db, req, now, reason)
         return req
+
+
+from sandbox.bank import transfer_batch  # noqa: E402, F401  (registers the batch handler of EXECUTE_EVENT)
