@@ -77,3 +77,12 @@ def within_hours(moment: datetime, start: str = "00:00", end: str = "24:00") -> 
     """True when ``moment`` falls inside the daily service hours ``start``–``end`` (JST)."""
     local = moment.astimezone(JST).time()
     return parse_hhmm(start) <= local <= parse_hhmm(end)
+
+
+def service_reopens(moment: datetime, start: str = "00:00", end: str = "24:00") -> datetime | None:
+    """When the service opens again if ``moment`` is outside the daily hours ``start``–``end``, else None (§2(4))."""
+    if within_hours(moment, start, end):
+        return None
+    local = moment.astimezone(JST)
+    opening = datetime.combine(local.date(), parse_hhmm(start), JST)
+    return opening if local < opening else opening + timedelta(days=1)

@@ -281,3 +281,20 @@ def test_the_openapi_document_covers_and_matches_the_fault_endpoints(app, client
         doc, "/sandbox/v1/faults/{faultId}", "delete", client.delete("/sandbox/v1/faults/1", headers=headers)
     )
     assert_conforms(doc, "/sandbox/v1/faults", "delete", client.delete("/sandbox/v1/faults", headers=headers))
+
+
+def test_service_hours_close_the_api_on_the_contract_clock(client, control):
+    """§2(4): outside the contract's service hours the API answers 503 with Retry-After until they open."""
+    from tests.oauth_helpers import bearer, mint_tokens
+
+    tokens = mint_tokens(client, control, "C0003", "c0003-viewer")
+    assert client.get("/corporation/v1/accounts", headers=bearer(tokens)).status_code == 200
+    control(
+        "PATCH", "/contracts/C0003/settings", {"serviceHours": {"start": "10:30", "end": "21:00"}}, status=200
+    )
+    closed = client.get("/corporation/v1/accounts", headers=bearer(tokens))  # 10:00 on the contract clock
+    assert closed.status_code == 503
+    assert closed.get_json()["errorCode"] == "outside_service_hours"
+    assert closed.headers["Retry-After"] == "1800"
+    control("POST", "/contracts/C0003/clock/advance", {"by": "30m"}, status=200)
+    assert client.get("/corporation/v1/accounts", headers=bearer(tokens)).status_code == 200

@@ -7,6 +7,14 @@ from sandbox.errors import BankError
 # -- what an API client sees -------------------------------------------------------------------------
 
 
+class OutsideServiceHours(BankError):
+    """The contract clock is outside the service hours (setting ``serviceHours``, §2(4)); ``Retry-After`` says when they open."""
+
+    code, status = "outside_service_hours", 503
+    message_ja = "サービス提供時間外です。"
+    message_en = "Outside the service hours."
+
+
 class Maintenance(BankError):
     """The service is in a maintenance window (§2(4)); ``Retry-After`` says when to come back."""
 

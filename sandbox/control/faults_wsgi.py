@@ -19,6 +19,7 @@ import errno
 import io
 import json
 import logging
+import math
 import os
 import socket
 import struct
@@ -29,9 +30,15 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import clock, store
+from sandbox import calendar, clock, store
 from sandbox.control import faults, incidents, requestlog
-from sandbox.control.fault_errors import Maintenance, RateLimited, RequestRejected, ServiceUnavailable
+from sandbox.control.fault_errors import (
+    Maintenance,
+    OutsideServiceHours,
+    RateLimited,
+    RequestRejected,
+    ServiceUnavailable,
+)
 from sandbox.control.identify import Who, identify
 from sandbox.errors import BankError
 from sandbox.oauth import bearer
@@ -77,12 +84,13 @@ class Exchange:
         db = self.layer.db()
         who = identify(db, self.environ, body)
         if who.bearer is not None:  # the protector takes these rows instead of reading them again
-            now = clock.contract_now(who.bearer.contract)
+            contract = who.bearer.contract
             self.environ[bearer.ENVIRON_KEY] = who.bearer
         else:
-            now = _contract_now(db, who.contract_id)
+            contract = _contract_row(db, who.contract_id)
+        now = clock.contract_now(contract) if contract else None
         self.entry = _entry(self.environ, who, now, body)
-        blocked = incidents.blocking(db, who.contract_id, who.user_id, now)
+        blocked = _closed(contract, now) or incidents.blocking(db, who.contract_id, who.user_id, now)
         if blocked is not None:
             error, label = blocked
             self.entry["fault"] = label
@@ -291,13 +299,27 @@ def _entry(environ: dict[str, Any], who: Who, now: Any, body: bytes) -> dict[str
     }
 
 
-def _contract_now(db: store.Database, contract_id: str | None) -> Any:
+def _contract_row(db: store.Database, contract_id: str | None) -> dict[str, Any] | None:
     if contract_id is None:
         return None
-    found = store.row(
-        db, "SELECT clock_mode, clock_frozen_at, clock_offset_us FROM contracts WHERE id = ?", (contract_id,)
+    return store.row(
+        db,
+        "SELECT clock_mode, clock_frozen_at, clock_offset_us, settings FROM contracts WHERE id = ?",
+        (contract_id,),
     )
-    return clock.contract_now(found) if found else None
+
+
+def _closed(contract: dict[str, Any] | None, now: Any) -> tuple[OutsideServiceHours, str] | None:
+    """Outside the contract's service hours (§2(4)): 503 with Retry-After until they open again."""
+    if contract is None or now is None or "serviceHours" not in (contract.get("settings") or ""):
+        return None  # the default hours are the whole day: nothing to decode on the hot path
+    hours = json.loads(contract["settings"])["serviceHours"]
+    opens = calendar.service_reopens(now, hours["start"], hours["end"])
+    if opens is None:
+        return None
+    wait = max(1, math.ceil((opens - now).total_seconds()))
+    detail = f"service hours are {hours['start']}-{hours['end']}; open again at {clock.to_api(opens)} (contract clock)"
+    return OutsideServiceHours(detail, headers={"Retry-After": str(wait)}), "serviceHours"
 
 
 def _status_line(status: int) -> str:
