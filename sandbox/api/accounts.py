@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, request
 
 from sandbox.api import api_reply
 from sandbox.bank import accounts, ledger
+from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.oauth.protect import current_token, require_scope
 from sandbox.store import Database, get_db, rows
@@ -86,14 +87,7 @@ def _required(name: str) -> str:
 
 def _date(name: str, default: date) -> date:
     value = request.args.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidParameter(f"{name} must be a date YYYY-MM-DD, got {value[:40]!r}", field=name) from None
+    return default if value is None or value == "" else parse_day(value, name)
 
 
 def _item_key() -> int:

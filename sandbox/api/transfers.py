@@ -9,6 +9,7 @@ fee quotes, requests, cancels and approvals act only on the token's own contract
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
@@ -17,6 +18,7 @@ from sandbox import events
 from sandbox.api import api_reply, transfer_shapes
 from sandbox.bank import accounts, contracts, crypto, fees, transfer_demo, transfer_input, transfers  # noqa: F401 (seed hook)
 from sandbox.bank.beneficiaries import digits
+from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.idempotency import idempotent
 from sandbox.oauth.protect import current_token, require_scope
@@ -169,8 +171,8 @@ def transfer_status() -> Response:
 
 def _range(account: dict[str, Any], now: Any) -> tuple[list[dict[str, Any]], bool]:
     args = request.args
-    date_from = _date_arg("dateFrom", now.date().isoformat())
-    date_to = _date_arg("dateTo", date_from if "dateFrom" in args else now.date().isoformat())
+    date_from = _date_arg("dateFrom", now.date())
+    date_to = _date_arg("dateTo", date_from if "dateFrom" in args else now.date())
     if date_from > date_to:
         raise InvalidParameter("dateFrom is after dateTo", field="dateFrom")
     term = args.get("requestTransferTerm", "1")
@@ -185,8 +187,8 @@ def _range(account: dict[str, Any], now: Any) -> tuple[list[dict[str, Any]], boo
         get_db(),
         [account["contract_id"]],
         account_id=account["id"],
-        date_from=date_from,
-        date_to=date_to,
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
         by="applied" if term == "1" else "designated",
         after_id=int(after),
         limit=PAGE + 1,
@@ -194,17 +196,9 @@ def _range(account: dict[str, Any], now: Any) -> tuple[list[dict[str, Any]], boo
     return found[:PAGE], len(found) > PAGE
 
 
-def _date_arg(name: str, default: str) -> str:
-    from datetime import date
-
-    value = request.args.get(name, default)
-    try:
-        date.fromisoformat(value)
-        if len(value) != 10:
-            raise ValueError(value)
-    except ValueError as exc:
-        raise InvalidParameter(f"{name} must be YYYY-MM-DD", field=name) from exc
-    return value
+def _date_arg(name: str, default: date) -> date:
+    value = request.args.get(name)
+    return default if value is None else parse_day(value, name)
 
 
 @bp.post("/transfer/cancel")

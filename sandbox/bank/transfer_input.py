@@ -19,6 +19,7 @@ from sandbox.bank.transfer_errors import (
     TransferTotalsMismatch,
 )
 from sandbox.bank.transfer_records import MAX_ITEMS, Draft, Item
+from sandbox.dates import parse_day
 from sandbox.errors import BankError, InvalidParameter
 from sandbox.store import Database
 from sandbox.web import field
@@ -47,16 +48,7 @@ def parse_request(
 
 
 def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidParameter(
-            f"transferDesignatedDate must be YYYY-MM-DD, got {value!r}", field="transferDesignatedDate"
-        ) from exc
+    return None if value is None else parse_day(value, "transferDesignatedDate")
 
 
 def check_totals(data: dict[str, Any], items: list[Item]) -> None:
