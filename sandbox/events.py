@@ -16,7 +16,7 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.bank import contracts
-from sandbox.errors import ClockBackwards
+from sandbox.errors import ClockBackwards, InvalidParameter
 from sandbox.store import Database, insert, row, rows, transaction
 
 logger = logging.getLogger(__name__)
@@ -234,6 +234,8 @@ def move_clock(
                 f"{clock.to_api(target)} is before the contract's current time {clock.to_api(before)}",
                 field="to",
             )
+        if target >= clock.HORIZON:  # every caller is held to it, not only the control API
+            raise InvalidParameter(f"{clock.to_api(target)} is past the sandbox's horizon", field="to")
         ran = run_due(db, contract, target)
         columns = clock.clock_columns(mode or contract["clock_mode"], target)
         db.conn.execute(
