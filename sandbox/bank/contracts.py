@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from sandbox import clock, config
+from sandbox import config
 from sandbox.errors import ContractNotActive, ContractNotFound, InvalidParameter, UnknownSetting
 from sandbox.store import Database, row, rows
 
@@ -151,7 +151,3 @@ def find_by_key(db: Database, key: str) -> str | None:
     """The contract whose own control key is ``key``, if any."""
     found = row(db, "SELECT id FROM contracts WHERE control_key_hash = ?", (key_hash(key),))
     return found["id"] if found else None
-
-
-def now(contract: dict[str, Any]) -> Any:
-    return clock.contract_now(contract)
