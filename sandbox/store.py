@@ -7,6 +7,7 @@ one ``BEGIN IMMEDIATE`` transaction (:func:`transaction`) so that nothing is eve
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -120,13 +121,20 @@ def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
 
 def insert(db: Database, table: str, values: dict[str, Any]) -> int:
     """Insert one row (JSON-encoding lists and dicts) and return its rowid."""
-    encoded = {
-        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in values.items()
-    }
-    columns = ", ".join(f'"{k}"' for k in encoded)
-    marks = ", ".join("?" for _ in encoded)
-    cursor = db.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(encoded.values()))
+    encoded = [_JSON(v) if isinstance(v, list | dict) else v for v in values.values()]
+    cursor = db.conn.execute(_insert_sql(table, tuple(values)), encoded)
     return cursor.lastrowid or 0
+
+
+_JSON = json.JSONEncoder(
+    ensure_ascii=False
+).encode  # json.dumps(..., ensure_ascii=False) without a new encoder
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{k}"' for k in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
 
 
 def get_meta(db: Database, key: str) -> str | None:
@@ -145,7 +153,7 @@ def open_app_db(app: Flask) -> Database:
 _local = threading.local()
 
 
-def _thread_db(path: str) -> Database:
+def thread_db(path: str) -> Database:
     """This thread's connection to ``path``, opened once and reused by the thread's later requests.
 
     Opening a connection and setting its pragmas costs more than most queries; a worker thread keeps
@@ -166,7 +174,7 @@ def get_db() -> Database:
     """The request's database handle (the worker thread's own), rolled back if left open on teardown."""
     if "db" not in g:
         if current_app.config.get("REUSE_CONNECTIONS", True):
-            g.db = _thread_db(str(current_app.config["DATABASE"]))
+            g.db = thread_db(str(current_app.config["DATABASE"]))
         else:
             g.db = open_app_db(current_app)
     return g.db

@@ -9,6 +9,7 @@ grace period in which both keys work); a JWE that does not open with the named k
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from typing import Any
@@ -56,7 +57,7 @@ def decrypt(db: Database, client_id: str | None, token: str, now: datetime) -> d
     protected = header(token)
     key = client_key(db, client_id, protected["kid"], now)
     try:
-        plaintext = jwe.decrypt_compact(token, OctKey.import_key(clients.key_bytes(key))).plaintext
+        plaintext = jwe.decrypt_compact(token, _oct_key(clients.key_bytes(key))).plaintext
     except (JoseError, ValueError) as exc:
         raise JweDecryptFailed(f"the JWE does not decrypt with key {key['kid']}") from exc
     try:
@@ -66,6 +67,12 @@ def decrypt(db: Database, client_id: str | None, token: str, now: datetime) -> d
     if not isinstance(data, dict):
         raise JweInvalid("the JWE plaintext must be a JSON object of beneficiary fields")
     return data
+
+
+@functools.lru_cache(maxsize=1024)
+def _oct_key(raw: bytes) -> OctKey:
+    """The joserfc key of a client's raw key bytes, imported once (an import checks and copies it)."""
+    return OctKey.import_key(raw)
 
 
 def current_key(db: Database, client_id: str | None) -> dict[str, Any] | None:
@@ -79,5 +86,5 @@ def encrypt(key: dict[str, Any], data: dict[str, Any]) -> str:
     """``data`` as a JWE compact string under ``key`` (what a client sends, and what we answer with)."""
     plaintext = json.dumps(data, ensure_ascii=False).encode()
     return jwe.encrypt_compact(
-        {"alg": ALG, "enc": ENC, "kid": key["kid"]}, plaintext, OctKey.import_key(clients.key_bytes(key))
+        {"alg": ALG, "enc": ENC, "kid": key["kid"]}, plaintext, _oct_key(clients.key_bytes(key))
     )

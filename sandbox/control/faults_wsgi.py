@@ -56,7 +56,10 @@ class FaultLayer:
         self._local = threading.local()
 
     def db(self) -> store.Database:
-        """A connection per thread and process (gunicorn forks after the app is built)."""
+        """A connection per thread and process (gunicorn forks after the app is built): the thread's own
+        application connection, so that the rows read here stay in one page cache with the app's."""
+        if self.app.config.get("REUSE_CONNECTIONS", True):
+            return store.thread_db(str(self.app.config["DATABASE"]))
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             local.db, local.pid = store.connect(self.app.config["DATABASE"]), os.getpid()
