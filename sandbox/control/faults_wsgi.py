@@ -93,7 +93,10 @@ class Exchange:
             contract = _contract_row(db, who.contract_id)
         now = clock.contract_now(contract) if contract else None
         self.entry = _entry(self.environ, who, now, body)
-        blocked = _closed(contract, now) or incidents.blocking(db, who.contract_id, who.user_id, now)
+        windows, rules = _configured(db, who.contract_id)
+        blocked = _closed(contract, now) or (
+            incidents.blocking(db, who.contract_id, who.user_id, now) if windows else None
+        )
         if blocked is not None:
             error, label = blocked
             self.entry["fault"] = label
@@ -106,7 +109,7 @@ class Exchange:
             who.user_id,
             now,
         )
-        chosen = faults.decide(db, facts)
+        chosen = faults.decide(db, facts) if rules else None
         if chosen is None:
             return self.passthrough()
         rule, hit = chosen
@@ -300,6 +303,19 @@ def _entry(environ: dict[str, Any], who: Who, now: Any, body: bytes) -> dict[str
         "body_digest": requestlog.digest(body, environ.get("CONTENT_TYPE")),
         "body_size": len(body),
     }
+
+
+# Whether the contract has an incident in force and whether any fault rule exists, in one read: usually
+# neither, and then the two queries that would find nothing are not made.
+_CONFIGURED = (
+    "SELECT EXISTS (SELECT 1 FROM incidents WHERE contract_id = ? AND status = 'active'),"
+    " EXISTS (SELECT 1 FROM fault_rules)"
+)
+
+
+def _configured(db: store.Database, contract_id: str | None) -> tuple[bool, bool]:
+    windows, rules = db.conn.execute(_CONFIGURED, (contract_id,)).fetchone()
+    return bool(windows), bool(rules)
 
 
 def _contract_row(db: store.Database, contract_id: str | None) -> dict[str, Any] | None:
