@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from sandbox import store
+
 
 class SandboxServer(BaseApplication):
     """gunicorn, configured in code, serving an app built once and forked into the workers."""
@@ -18,6 +20,13 @@ class SandboxServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("post_fork", self.post_fork)
+
+    def post_fork(self, _server: Any, _worker: Any) -> None:
+        """Each worker checkpoints the store's WAL from a thread of its own, off the request path."""
+        database = self.application.config.get("DATABASE")
+        if database and str(database) != ":memory:":
+            store.start_checkpointer(database)
 
     def load(self) -> Flask:
         return self.application
