@@ -64,15 +64,17 @@ def start_checkpointer(path: str | Path, stop: threading.Event | None = None) ->
     stop = stop or threading.Event()
 
     def run() -> None:
-        db = connect(path)
+        db = None
         try:
             while not stop.wait(CHECKPOINT_EVERY):
                 try:
+                    db = db or connect(path)
                     checkpoint(db)
-                except sqlite3.Error:  # a checkpoint that fails now is retried on the next turn
+                except sqlite3.Error:  # whatever failed now is tried again on the next turn
                     logger.exception("WAL checkpoint of %s failed", path)
         finally:
-            db.conn.close()
+            if db is not None:
+                db.conn.close()
 
     thread = threading.Thread(target=run, name="wal-checkpointer", daemon=True)
     thread.start()

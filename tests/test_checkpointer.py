@@ -26,11 +26,13 @@ def test_connections_take_the_process_setting(tmp_path, restore, monkeypatch):
 
 def test_the_checkpointer_moves_the_wal_into_the_database(tmp_path, restore):
     path = tmp_path / "b.db"
+    store.connect(path).conn.execute(
+        "CREATE TABLE t (x TEXT)"
+    )  # as a server's file exists before its workers
     stop = threading.Event()
     thread = store.start_checkpointer(path, stop)
     assert store.AUTOCHECKPOINT == 0
     writer = store.connect(path)
-    writer.conn.execute("CREATE TABLE t (x TEXT)")
     with store.transaction(writer):
         writer.conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,) for _ in range(2000)])
     deadline = time.monotonic() + 20  # a bound for a loaded machine, not a speed requirement
