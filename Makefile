@@ -20,7 +20,8 @@ test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	mkdir -p var
+	$(BIN)/python -m benchmarks.run --json var/bench.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
