@@ -18,7 +18,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def error_table() -> str:
     from sandbox import create_app, errors
 
-    create_app({"DATABASE": ":memory:", "ADMIN_KEY": "docs"})  # imports every subsystem, so every code registers
+    create_app(
+        {"DATABASE": ":memory:", "ADMIN_KEY": "docs"}
+    )  # imports every subsystem, so every code registers
     lines = ["| code | HTTP | meaning | errorMessage |", "|---|---|---|---|"]
     for entry in errors.catalogue():
         lines.append(f"| `{entry['code']}` | {entry['status']} | {entry['meaning']} | {entry['messageJa']} |")

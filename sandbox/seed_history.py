@@ -153,9 +153,7 @@ def history(
     return out
 
 
-def write_movements(
-    world: World, movements: list[Movement]
-) -> None:
+def write_movements(world: World, movements: list[Movement]) -> None:
     """Write the history in time order with ``executemany``, skipping debits the account cannot cover."""
     conn = world.db.conn
     fee_accounts = {c["id"]: c["fee_account_id"] for c in world.contracts}

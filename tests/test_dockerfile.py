@@ -26,7 +26,9 @@ def test_installs_with_the_makefile_stamp_and_serves_on_all_interfaces():
     runs = " ".join(arg for kind, arg in steps if kind == "RUN")
     assert "make .venv/.installed" in runs
     makefile = (ROOT / "Makefile").read_text()
-    assert "STAMP := $(VENV)/.installed" in makefile and "VENV := .venv" in makefile  # the target the image builds
+    assert (
+        "STAMP := $(VENV)/.installed" in makefile and "VENV := .venv" in makefile
+    )  # the target the image builds
     cmd = next(arg for kind, arg in steps if kind == "CMD")
     assert '"serve"' in cmd and '"0.0.0.0"' in cmd and '"8021"' in cmd
     assert ("EXPOSE", "8021") in steps
