@@ -1,5 +1,6 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+import jpholiday
 import pytest
 
 from sandbox import calendar
@@ -55,3 +56,12 @@ def test_cutoff():
 def test_service_hours():
     assert calendar.within_hours(datetime(2026, 4, 1, 23, 59, tzinfo=JST), "00:00", "24:00")
     assert not calendar.within_hours(datetime(2026, 4, 1, 7, 59, tzinfo=JST), "08:00", "21:00")
+
+
+def test_holidays_per_year_agree_with_jpholiday_day_by_day():
+    """The per-year holiday sets give what jpholiday.is_holiday says for each day (substitute holidays,
+    citizens' holidays and moved holidays included)."""
+    day = date(2019, 1, 1)  # the 2019 imperial-transition holidays and 2020-21's Olympic moves
+    while day < date(2022, 1, 1):
+        assert (day in calendar._holidays(day.year)) == jpholiday.is_holiday(day), day
+        day += timedelta(days=1)
