@@ -106,9 +106,10 @@ def load_spec(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _branches() -> list[tuple[str, str]]:
-    from zengin_code import Bank
+    from sandbox.bank import beneficiaries
 
-    bank = Bank.all[BANK_CODE]
+    bank = beneficiaries.bank(BANK_CODE)
+    assert bank is not None
     return sorted((code, branch.name) for code, branch in bank.branches.items())
 
 

@@ -105,3 +105,17 @@ def test_every_bad_item_is_reported_at_once(client, control):
             ],
         }
     ]
+
+
+def test_banks_are_read_one_at_a_time_as_zengin_code_has_them():
+    """bank() reads only the bank asked for, and gives what the zengin-code package loads for it."""
+    from zengin_code import Bank as Zengin
+
+    for code in ("0001", "0005", "0009", "2010"):
+        ours, theirs = beneficiaries.bank(code), Zengin.all[code]
+        assert (ours.code, ours.name, ours.kana) == (theirs.code, theirs.name, theirs.kana)
+        assert {c: (b.name, b.kana) for c, b in ours.branches.items()} == {
+            c: (b.name, b.kana) for c, b in theirs.branches.items()
+        }
+        assert list(ours.branches) == sorted(ours.branches)
+    assert beneficiaries.bank("9998") is None
