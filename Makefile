@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 docs: $(STAMP)
-	$(BIN)/python -m sandbox.docs
+	$(BIN)/python -m sandbox.cli.docs
 
 format: $(STAMP)
 	$(BIN)/ruff format .

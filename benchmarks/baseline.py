@@ -1,6 +1,6 @@
 """The baseline: a bare Flask app whose one endpoint reads one row from SQLite and returns it as JSON.
 
-It is served by the sandbox's own gunicorn configuration (:func:`sandbox.server.gunicorn_options`, same
+It is served by the sandbox's own gunicorn configuration (:func:`sandbox.http.server.gunicorn_options`, same
 workers and threads), so it is the ceiling for any Flask + SQLite service on this machine. It keeps
 one connection per thread: the cheapest honest way to read a row, which is what a ceiling means.
 
@@ -15,7 +15,7 @@ import threading
 
 from flask import Flask, abort, jsonify
 
-from sandbox import server
+from sandbox.http import server
 
 ROW_SQL = "SELECT * FROM accounts WHERE id = ?"
 

@@ -30,7 +30,7 @@ def all_specs(sandbox: servers.Server, served: Path, connections: int, seconds: 
             jobs=lambda: api.healthz_job(sandbox.port),
         )
     ]
-    missing = api.available("sandbox.oauth.protect", "sandbox.api.accounts")
+    missing = api.available("sandbox.oauth.protect", "sandbox.http.api.accounts")
     if missing:
         return specs + [
             Spec(key, label, target, why=missing)

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import config, errors, oauth, store, web
-from sandbox.api import accounts as api_accounts
-from sandbox.api import docs as api_docs
-from sandbox.api import transfers as api_transfers
-from sandbox.control import init_app as init_control
-from sandbox.control.fault_views import init_app as init_faults
-from sandbox.ui import init_app as init_ui
+from sandbox import config, errors, oauth, store
+from sandbox.http import web
+from sandbox.http.api import accounts as api_accounts
+from sandbox.http.api import docs as api_docs
+from sandbox.http.api import transfers as api_transfers
+from sandbox.http.control import init_app as init_control
+from sandbox.http.control.faults import init_app as init_faults
+from sandbox.http.ui import init_app as init_ui
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

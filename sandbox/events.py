@@ -1,8 +1,8 @@
 """The clock's event queue: due work (transfer execution, fee charges, scheduled incidents...) run in
 time order when a contract's clock moves and whenever a contract is touched.
 
-Subsystems register a handler per event kind with :func:`handler`. A handler receives the event's due
-time as "now", so work that was due at 09:00 happens at 09:00 on the contract clock even when the clock
+The queue knows no kind: each kind's handler is written out in one table, :mod:`sandbox.timetable`,
+at the top of the domain. A handler receives the event's due time as "now", so work that was due at 09:00 happens at 09:00 on the contract clock even when the clock
 jumps a year. Moving a clock costs O(events due), never O(time elapsed).
 """
 
@@ -12,47 +12,47 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from sandbox import clock
-from sandbox.bank import contracts
 from sandbox.errors import ClockBackwards, InvalidParameter
 from sandbox.store import Database, insert, row, rows, transaction
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[Database, dict[str, Any], dict[str, Any], datetime], Any]
-HANDLERS: dict[str, Handler] = {}
 BatchHandler = Callable[[Database, dict[str, Any], list[dict[str, Any]], datetime], list[Any]]
-BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register ``fn(db, contract, event, at)`` to run events of ``kind``."""
+class Table(NamedTuple):
+    """What the queue needs from the domain: each kind's handler, the batch handlers (several events of
+    one kind due at the same instant at once, each with the effect and result its handler would give it
+    run alone, in id order; such a handler neither schedules events nor changes the contract row), and
+    how to read a contract row (by id, and decoding one already read)."""
 
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
+    handlers: dict[str, Handler]
+    batch_handlers: dict[str, BatchHandler]
+    load_contract: Callable[[Database, str], dict[str, Any]]
+    decode_contract: Callable[[dict[str, Any]], dict[str, Any]]
 
-    return register
 
+@cache
+def table() -> Table:
+    """The domain's event table (:mod:`sandbox.timetable`).
 
-def batch_handler(kind: str) -> Callable[[BatchHandler], BatchHandler]:
-    """Register ``fn(db, contract, events, at) -> results``: several events of ``kind`` due at the same
-    instant at once, each with the effect and result its :func:`handler` would give it run alone, in
-    id order. Such a handler must neither schedule events nor change the contract row."""
+    Imported here, at first use, and not at the top: the queue sits below the domain whose handlers it
+    runs (the layers contract in ``pyproject.toml`` names this one import as its only exception).
+    """
+    from sandbox.timetable import TABLE
 
-    def register(fn: BatchHandler) -> BatchHandler:
-        BATCH_HANDLERS[kind] = fn
-        return fn
-
-    return register
+    return TABLE
 
 
 def schedule(
     db: Database, contract_id: str, due_at: datetime, kind: str, payload: dict[str, Any] | None = None
 ) -> int:
     """Queue an event for ``due_at`` on the contract's clock."""
-    if kind not in HANDLERS:
+    if kind not in table().handlers:
         raise ValueError(f"no handler for event kind {kind!r}")
     return insert(
         db,
@@ -104,7 +104,7 @@ def run_due(db: Database, contract: dict[str, Any], until: datetime) -> int:
     """
     count = 0
     while (event := _next_due(db, contract["id"], until)) is not None:
-        run = _same_instant(db, event) if event["kind"] in BATCH_HANDLERS else [event]
+        run = _same_instant(db, event) if event["kind"] in table().batch_handlers else [event]
         if len(run) > 1 and _run_batch(db, contract, run):
             count += len(run)
             continue
@@ -118,7 +118,7 @@ def _run_one(db: Database, contract: dict[str, Any], event: dict[str, Any]) -> N
     at = clock.from_db(event["due_at"])
     if isinstance(event["payload"], str):
         event["payload"] = json.loads(event["payload"])
-    fn = HANDLERS.get(event["kind"])
+    fn = table().handlers.get(event["kind"])
     status, result = "done", None
     if fn is None:
         status, result = "failed", f"no handler for {event['kind']}"
@@ -129,7 +129,7 @@ def _run_one(db: Database, contract: dict[str, Any], event: dict[str, Any]) -> N
         except Exception as exc:  # a failed event must not stop the clock; it is recorded instead
             logger.exception("event %s (%s) failed", event["id"], event["kind"])
             status, result = "failed", f"{type(exc).__name__}: {exc}"
-        contract.update(contracts.get(db, contract["id"]))
+        contract.update(table().load_contract(db, contract["id"]))
     db.conn.execute(_DONE_SQL, (status, _result(result), event["due_at"], event["id"]))
 
 
@@ -167,7 +167,9 @@ def _run_batch(db: Database, contract: dict[str, Any], run: list[dict[str, Any]]
         event["payload"] = json.loads(event["payload"])
     try:
         with db.atomic():
-            results = BATCH_HANDLERS[run[0]["kind"]](db, contract, run, clock.from_db(run[0]["due_at"]))
+            results = table().batch_handlers[run[0]["kind"]](
+                db, contract, run, clock.from_db(run[0]["due_at"])
+            )
     except Exception:
         logger.info("batch of %d %s events fell back to one by one", len(run), run[0]["kind"], exc_info=True)
         return False
@@ -201,17 +203,17 @@ def catch_up(
     if known is None:
         found = row(db, _CONTRACT_AND_NEXT, (contract_id,))
         if found is None:
-            contracts.get(db, contract_id)  # raises ContractNotFound
+            table().load_contract(db, contract_id)  # raises ContractNotFound
         assert found is not None
         next_due = found.pop("next_due_at")
     else:
         found, next_due = dict(known[0]), known[1]
-    contract = contracts.decode(found)
+    contract = table().decode_contract(found)
     now = clock.contract_now(contract)
     if next_due is None or next_due > clock.to_db(now):
         return contract, now, False
     with transaction(db):
-        contract = contracts.get(db, contract_id)
+        contract = table().load_contract(db, contract_id)
         now = clock.contract_now(contract)
         run_due(db, contract, now)
     return contract, now, True
@@ -226,7 +228,7 @@ def move_clock(
     current time. Moving backwards raises ``ClockBackwards``.
     """
     with transaction(db):
-        contract = contracts.get(db, contract_id)
+        contract = table().load_contract(db, contract_id)
         before = clock.contract_now(contract)
         target = before if target is None else target
         if target < before:

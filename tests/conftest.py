@@ -24,9 +24,10 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sandbox import create_app, seeding
+from sandbox import create_app
 from sandbox.bank import ledger
 from sandbox.clock import JST
+from sandbox.seeding import worlds as seeding
 from sandbox.store import connect
 
 START = datetime(2026, 4, 1, 10, 0, tzinfo=JST)
@@ -102,7 +103,7 @@ def control(client: FlaskClient) -> Control:
 @pytest.fixture
 def runner(db_path: Path) -> Any:
     """Invoke the CLI in-process against the test database."""
-    from sandbox.cli import main
+    from sandbox.cli.main import main
 
     cli_runner = CliRunner()
 

@@ -1,6 +1,6 @@
 """The CLI through CliRunner, in-process on the test database (the same views as over HTTP)."""
 
-from sandbox.cli import main
+from sandbox.cli.main import main
 
 
 def test_contracts_list(runner):

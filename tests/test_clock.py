@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from sandbox import clock, events
+from sandbox import clock, events, timetable
 from sandbox.clock import JST
 from sandbox.store import connect, transaction
 from tests.conftest import START
@@ -97,10 +97,9 @@ def empty_queue(db) -> None:
 
 
 @pytest.fixture
-def recorder():
+def recorder(monkeypatch):
     seen: list[tuple[int, str]] = []
 
-    @events.handler("test-record")
     def record(db, contract, event, at):
         seen.append((event["payload"]["n"], clock.to_api(at)))
         if event["payload"].get("chain"):
@@ -109,8 +108,8 @@ def recorder():
             )
         return {"ok": True}
 
-    yield seen
-    events.HANDLERS.pop("test-record", None)
+    monkeypatch.setitem(timetable.HANDLERS, "test-record", record)
+    return seen
 
 
 def test_events_run_in_time_order_at_their_due_time(app, db_path, control, recorder):
@@ -159,20 +158,17 @@ def test_ten_years_without_events_is_one_query(app, db_path, control, monkeypatc
     assert control("GET", "/contracts/C0003/clock", status=200)["now"] == clock.to_api(target)
 
 
-def test_a_failing_event_is_recorded_and_the_clock_still_moves(app, db_path, control):
-    @events.handler("test-boom")
+def test_a_failing_event_is_recorded_and_the_clock_still_moves(app, db_path, control, monkeypatch):
     def boom(db, contract, event, at):
         raise RuntimeError("boom")
 
-    try:
-        db = connect(db_path)
-        with transaction(db):
-            events.schedule(db, "C0001", START + timedelta(minutes=1), "test-boom")
-        assert control.advance("C0001", "1h")["now"] == "2026-04-01T11:00:00+09:00"
-        status = db.conn.execute("SELECT status, result FROM events WHERE kind = 'test-boom'").fetchone()
-        assert (status[0], json.loads(status[1])) == ("failed", "RuntimeError: boom")
-    finally:
-        events.HANDLERS.pop("test-boom", None)
+    monkeypatch.setitem(timetable.HANDLERS, "test-boom", boom)
+    db = connect(db_path)
+    with transaction(db):
+        events.schedule(db, "C0001", START + timedelta(minutes=1), "test-boom")
+    assert control.advance("C0001", "1h")["now"] == "2026-04-01T11:00:00+09:00"
+    status = db.conn.execute("SELECT status, result FROM events WHERE kind = 'test-boom'").fetchone()
+    assert (status[0], json.loads(status[1])) == ("failed", "RuntimeError: boom")
 
 
 def test_advance_every_contract(control):

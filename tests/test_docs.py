@@ -5,15 +5,19 @@ import re
 
 import pytest
 
-from sandbox import docs, errors
-from sandbox.control import faults, incident_types
+from sandbox import errors
+from sandbox.cli import docs
+from sandbox.incidents import types as incident_types
+from sandbox.wire import rules as faults
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_generated_sections_are_current():
-    assert docs.render(README) == README, "README is out of date: run `make docs` (python -m sandbox.docs)"
+    assert docs.render(README) == README, (
+        "README is out of date: run `make docs` (python -m sandbox.cli.docs)"
+    )
 
 
 @pytest.mark.parametrize("code", sorted(errors.BankError.registry))

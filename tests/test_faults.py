@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.control.faults import EFFECTS, draw
+from sandbox.wire.rules import EFFECTS, draw
 from tests.conftest import ADMIN_KEY
 from tests.oauth_helpers import bearer, demo_client, mint_tokens
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.bank import users
-from sandbox.control.incident_types import KINDS
+from sandbox.incidents.types import KINDS
 from sandbox.store import connect
 from tests.oauth_helpers import bearer, mint_tokens, refresh
 from tests.transfer_helpers import OTHER_BANK, Bank, seal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sandbox.cli import main
+from sandbox.cli.main import main
 from sandbox.errors import BankError
 from sandbox.oauth import errors as oauth_errors
 from tests.conftest import ROOT

@@ -11,7 +11,7 @@ import requests
 from click.testing import CliRunner
 from requests_oauthlib import OAuth2Session
 
-from sandbox.cli import main
+from sandbox.cli.main import main
 from tests.conftest import ADMIN_KEY
 from tests.oauth_helpers import csrf_of, mint_tokens_live
 

@@ -48,7 +48,7 @@ def test_every_route_is_documented(app, doc):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if (_template(rule.rule), method.lower()) not in documented:
                 missing.append(f"{method} {rule.rule}")
-    assert not missing, f"add these to a fragment in sandbox/api/openapi/: {sorted(missing)}"
+    assert not missing, f"add these to a fragment in sandbox/http/api/openapi/: {sorted(missing)}"
     assert ("/auth/v1/authorization", "get") in {(p, m) for p, item in doc["paths"].items() for m in item}
 
 

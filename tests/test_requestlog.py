@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 from sandbox import create_app
-from sandbox.control.requestlog import digest
 from sandbox.store import connect
+from sandbox.wire.requestlog import digest
 from tests.conftest import ADMIN_KEY, Control
 from tests.oauth_helpers import bearer, demo_client, mint_tokens
 

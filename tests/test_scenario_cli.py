@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sandbox.cli import main
+from sandbox.cli.main import main
 from tests.conftest import ADMIN_KEY, ROOT, LiveServer, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.live

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.cli import main
+from sandbox.cli.main import main
 from sandbox.scenario import checks, model
 from sandbox.scenario.setup import NAMES, Stage
 from tests.conftest import ROOT

@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from sandbox.bank import ledger
-from sandbox.control.client import ControlClient
+from sandbox.http.client import ControlClient
 from sandbox.scenario import model
 from sandbox.scenario.reference_client.__main__ import Client as ReferenceClient
 from sandbox.scenario.report import Progress

@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 import pytest
 
-from sandbox import events
-from sandbox.bank import accounts, beneficiaries, contracts, ledger, transfers
-from sandbox.bank.transfers import Actor, Draft, Item
+from sandbox import events, timetable
+from sandbox.bank import accounts, beneficiaries, contracts, ledger
+from sandbox.bank.transfers import lifecycle as transfers
+from sandbox.bank.transfers.lifecycle import Actor, Draft, Item
 from sandbox.clock import JST
 from sandbox.store import connect, rows, transaction
 from tests.conftest import START
@@ -111,7 +112,7 @@ def test_a_batch_leaves_what_one_by_one_leaves(app, db_path, tmp_path, monkeypat
     until = datetime(2026, 4, 3, 10, 0, tzinfo=JST)
     for path, batched in ((db_path, True), (single, False)):
         if not batched:
-            monkeypatch.setattr(events, "BATCH_HANDLERS", {})
+            monkeypatch.delitem(timetable.BATCH_HANDLERS, transfers.EXECUTE_EVENT)
         db = connect(path)
         for contract_id in ("C0003", "C0001"):
             events.move_clock(db, contract_id, until)
@@ -134,7 +135,7 @@ def test_a_failing_batch_falls_back_to_one_by_one(app, db_path, monkeypatch):
     def broken(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(events.BATCH_HANDLERS, transfers.EXECUTE_EVENT, broken)
+    monkeypatch.setitem(timetable.BATCH_HANDLERS, transfers.EXECUTE_EVENT, broken)
     events.move_clock(db, "C0003", datetime(2026, 4, 3, 10, 0, tzinfo=JST))
     done = rows(
         db,

@@ -277,7 +277,7 @@ def test_reads_with_an_account_token_and_by_date_range(bank):
 
 
 def test_status_pages(bank, monkeypatch):
-    from sandbox.api import transfers as api
+    from sandbox.http.api import transfers as api
 
     monkeypatch.setattr(api, "PAGE", 4)
     token, account_id = bank.token("C0001", "account"), bank.accounts("C0001")[0]["accountId"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sandbox.bank import transfer_errors, transfers
-from sandbox.cli import main
+from sandbox.bank.transfers import errors as transfer_errors
+from sandbox.bank.transfers import lifecycle as transfers
+from sandbox.cli.main import main
 from sandbox.errors import BankError
 from tests.conftest import ROOT
 

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from sandbox import clock, events
-from sandbox.bank import accounts, beneficiaries, contracts, fees, ledger, transfers
-from sandbox.bank.transfer_errors import (
+from sandbox.bank import accounts, beneficiaries, contracts, fees, ledger
+from sandbox.bank.transfers import lifecycle as transfers
+from sandbox.bank.transfers.errors import (
     SelfApprovalForbidden,
     TransferAlreadyApproved,
     TransferDateHoliday,
@@ -17,7 +18,7 @@ from sandbox.bank.transfer_errors import (
     TransferNotAwaitingApproval,
     TransferNotCancellable,
 )
-from sandbox.bank.transfers import Actor, Draft, Item
+from sandbox.bank.transfers.lifecycle import Actor, Draft, Item
 from sandbox.clock import JST
 from sandbox.store import connect, rows
 from tests.conftest import START

@@ -376,10 +376,13 @@ def test_the_timeline_shows_clock_moves_and_requests(client, control):
 
 
 def test_every_message_has_both_languages_and_every_literal_key_exists():
-    from sandbox.ui.messages import MESSAGES
+    from sandbox.http.ui.messages import MESSAGES
 
     assert all(ja and en and ja != key for key, (ja, en) in MESSAGES.items())
-    sources = [*(ROOT / "sandbox" / "ui").rglob("*.html"), *(ROOT / "sandbox" / "ui").glob("*.py")]
+    sources = [
+        *(ROOT / "sandbox" / "http" / "ui").rglob("*.html"),
+        *(ROOT / "sandbox" / "http" / "ui").glob("*.py"),
+    ]
     used = {
         key
         for path in sources

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.bank import accounts, kana
-from sandbox.seeding import BANK_CODE
+from sandbox.seeding.worlds import BANK_CODE
 from sandbox.store import Database
 
 FIELDS = (

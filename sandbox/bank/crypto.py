@@ -19,7 +19,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from sandbox import clock
-from sandbox.bank.transfer_errors import JweDecryptFailed, JweInvalid, JweKeyRetired, JweKeyUnknown
+from sandbox.bank.transfers.errors import JweDecryptFailed, JweInvalid, JweKeyRetired, JweKeyUnknown
 from sandbox.oauth import clients
 from sandbox.store import Database
 

@@ -14,8 +14,8 @@ from typing import Any
 from sandbox import calendar, clock, events
 from sandbox.bank import contracts, ledger
 from sandbox.bank.beneficiaries import problem
-from sandbox.bank.transfer_errors import TransferItemInvalid
-from sandbox.bank.transfer_records import Item
+from sandbox.bank.transfers.errors import TransferItemInvalid
+from sandbox.bank.transfers.records import Item
 from sandbox.store import Database
 
 TIERS = ("sameBranch", "sameBank", "otherBank")
@@ -96,7 +96,6 @@ def schedule_monthly_fee(db: Database, contract: dict[str, Any], after: datetime
     return events.schedule(db, contract["id"], due, MONTHLY_FEE_EVENT, {"month": due.strftime("%Y-%m")})
 
 
-@events.handler(MONTHLY_FEE_EVENT)
 def charge_monthly_fee(db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime) -> Any:
     """Draw the monthly contract fee from the EB fee account, then queue next month's (§2(5))."""
     amount = int(contracts.settings(contract)["monthlyFee"])

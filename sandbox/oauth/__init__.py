@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sandbox.oauth import control, endpoints, seed, server, views  # noqa: F401  (seed registers its hook)
+from sandbox.http.auth import endpoints, views
+from sandbox.http.control import oauth as control
+from sandbox.oauth import server  # noqa: F401  (seed registers its hook)
+from sandbox.seeding import clients as seed
 
 
 def init_app(app: Flask) -> None:

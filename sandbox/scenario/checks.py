@@ -130,7 +130,7 @@ def _fault(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         problems.add(where(step), "must be a fault rule {match?, effect, trigger?, note?}", step.line)
         return {}
     try:
-        from sandbox.control import faults
+        from sandbox.wire import rules as faults
     except ImportError:  # the faults subsystem is not installed: check the shape only
         known(step, body, ("match", "effect", "trigger", "note"), problems)
         return dict(body)
@@ -153,7 +153,7 @@ def _clear_faults(step: Step, body: Any, problems: Problems) -> bool:
 def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     """An incident as ``POST /sandbox/v1/contracts/{id}/incidents`` takes it (types and their fields)."""
     try:
-        from sandbox.control.incident_types import KINDS as INCIDENT_KINDS
+        from sandbox.incidents.types import KINDS as INCIDENT_KINDS
 
         fields = {name: kind.fields for name, kind in INCIDENT_KINDS.items()}
     except ImportError:  # the incidents subsystem is not installed: the type is all that can be checked

@@ -15,7 +15,7 @@ from typing import Any
 import click
 import requests
 
-from sandbox.control.client import ControlClient
+from sandbox.http.client import ControlClient
 
 
 class RunAbort(Exception):

@@ -1,0 +1,64 @@
+"""Regenerate the README's generated sections: the error catalogue and the CLI reference.
+
+Run ``python -m sandbox.cli.docs`` (or ``make docs``) after adding an error code or a command;
+``tests/test_docs.py`` fails while the README is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def error_table() -> str:
+    from sandbox import create_app, errors
+
+    create_app(
+        {"DATABASE": ":memory:", "ADMIN_KEY": "docs"}
+    )  # imports every subsystem, so every code registers
+    lines = ["| code | HTTP | meaning | errorMessage |", "|---|---|---|---|"]
+    for entry in errors.catalogue():
+        lines.append(f"| `{entry['code']}` | {entry['status']} | {entry['meaning']} | {entry['messageJa']} |")
+    return "\n".join(lines)
+
+
+def cli_reference() -> str:
+    from sandbox.cli.main import main
+
+    lines = []
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                walk(command.commands[name], [*path, name])
+            return
+        summary = (command.help or "").strip().splitlines()[0]
+        lines.append(f"| `{' '.join(path)}` | {summary} |")
+
+    walk(main, ["web21-sandbox"])
+    return "\n".join(["| command | what it does |", "|---|---|", *lines])
+
+
+def render(text: str) -> str:
+    for name, body in (("errors", error_table()), ("cli", cli_reference())):
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        text = pattern.sub(lambda m, body=body: f"{m[1]}{body}\n{m[2]}", text)
+    return text
+
+
+def main() -> int:
+    current = README.read_text(encoding="utf-8")
+    updated = render(current)
+    if "--check" in sys.argv:
+        return 0 if updated == current else 1
+    README.write_text(updated, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""``web21-sandbox incident <type>|list|end``: bank-side incidents that change real state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sandbox.cli.main import CONTEXT, main, pass_client
+from sandbox.http.client import ControlClient
+from sandbox.incidents.types import KINDS
+
+
+@main.group(context_settings=CONTEXT)
+def incident() -> None:
+    """Bank-side incidents that change real state: revoked tokens, a suspended contract, maintenance...
+
+    \b
+    Example:
+      web21-sandbox incident suspend --contract C0001
+      web21-sandbox incident maintenance --contract C0001 --start 2026-04-01T23:00 --duration 2h --recur nightly
+      web21-sandbox incident revoke-tokens --contract C0001 --user c0001-clerk --in 30m
+      web21-sandbox incident list --contract C0001
+    """
+
+
+INCIDENT_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "userId": ("--user", {"help": "利用者ID."}),
+    "clientId": ("--client", {"help": "Client ID."}),
+    "services": ("--services", {"help": "Comma-separated: account,transfer,transfer-approval."}),
+    "privileges": ("--privileges", {"help": "Comma-separated new privileges (empty string: none)."}),
+    "password": ("--password", {"help": "The new password (default: generated, printed once)."}),
+    "start": ("--start", {"help": "Window start, contract time (default: now)."}),
+    "end": ("--end", {"help": "Window end, contract time."}),
+    "duration": ("--duration", {"help": "Window length: 90m, 2h, 1d..."}),
+    "recur": ("--recur", {"type": click.Choice(["nightly", "weekly"]), "help": "Repeat the window."}),
+    "until": ("--until", {"help": "Last time a recurring window may start."}),
+    "grace": ("--grace", {"help": "How long the old key keeps working (e.g. 1h)."}),
+    "applyNo": ("--apply-no", {"help": "applyNo of the executed transfer."}),
+    "reason": ("--reason", {"help": "Why the funds came back."}),
+}
+LISTS = ("services", "privileges")
+
+
+def _incident_command(kind: str) -> None:
+    fields = KINDS[kind].fields
+    first = KINDS[kind].summary
+
+    @pass_client
+    def command(
+        client: ControlClient, contract_id: str, at: str | None, in_: str | None, **options: Any
+    ) -> None:
+        body: dict[str, Any] = {"type": kind}
+        for name in fields:
+            value = options.get(name)
+            if value is not None:
+                body[name] = [v for v in value.split(",") if v] if name in LISTS else value
+        if at:
+            body["at"] = at
+        if in_:
+            body["in"] = in_
+        if options.get("days") is not None:
+            body["days"] = options["days"]
+        shown = client.call("POST", f"/contracts/{contract_id}/incidents", body)
+        click.echo(_incident_line(shown))
+        if "password" in shown:
+            click.echo(f"new password for {shown['params']['userId']}: {shown['password']}")
+
+    command.__doc__ = f"{first}\n\n\b\nExample:\n  web21-sandbox incident {kind} --contract C0001" + _example(
+        kind
+    )
+    for name in reversed(fields):
+        flag, extra = INCIDENT_OPTIONS[name]
+        command = click.option(flag, name, **extra)(command)
+    if kind == "return-funds":
+        command = click.option("--days", type=int, help="The funds come back after this many days.")(command)
+    command = click.option("--in", "in_", help="Apply after this long on the contract clock (e.g. 2h).")(
+        command
+    )
+    command = click.option("--at", help="Apply at this contract time (ISO 8601).")(command)
+    command = click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")(
+        command
+    )
+    incident.command(kind, context_settings=CONTEXT)(command)
+
+
+def _example(kind: str) -> str:
+    return {
+        "revoke-tokens": " --user c0001-clerk",
+        "withdraw-service": " --services transfer",
+        "reinstate-service": " --services transfer",
+        "maintenance": " --duration 2h --in 30m",
+        "rotate-key": " --grace 1h",
+        "password-change": " --user c0001-clerk",
+        "privilege-change": " --user c0001-clerk --privileges account",
+        "double-login": " --user c0001-clerk --duration 15m",
+        "return-funds": " --apply-no 2026040100000001 --days 2",
+    }.get(kind, "")
+
+
+for _kind in KINDS:
+    _incident_command(_kind)
+
+
+def _incident_line(shown: dict[str, Any]) -> str:
+    when = shown.get("appliedAt") or shown.get("dueAt")
+    window = f" {shown['startsAt']}..{shown.get('endsAt', '')}" if shown.get("startsAt") else ""
+    params = " ".join(f"{k}={v}" for k, v in shown["params"].items())
+    result = f" → {shown['result']}" if shown.get("result") else ""
+    return f"#{shown['incidentId']} {shown['type']} {shown['status']} at {when}{window}{' ' + params if params else ''}{result}"
+
+
+@incident.command("list")
+@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@pass_client
+def incident_list(client: ControlClient, contract_id: str) -> None:
+    """List a contract's incidents: scheduled, active windows, done, failed, cancelled.
+
+    \b
+    Example:
+      web21-sandbox incident list --contract C0001
+    """
+    for shown in client.call("GET", f"/contracts/{contract_id}/incidents")["incidents"]:
+        click.echo(_incident_line(shown))
+
+
+@incident.command("end")
+@click.argument("incident_id", type=int)
+@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@pass_client
+def incident_end(client: ControlClient, incident_id: int, contract_id: str) -> None:
+    """Cancel a scheduled incident, or close a window now (maintenance over, the user logged out).
+
+    \b
+    Example:
+      web21-sandbox incident end 3 --contract C0001
+    """
+    click.echo(_incident_line(client.call("DELETE", f"/contracts/{contract_id}/incidents/{incident_id}")))

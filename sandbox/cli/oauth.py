@@ -1,0 +1,246 @@
+"""``web21-sandbox client``, ``token`` and ``user``: clients, tokens for CI, privileges and lockouts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+import requests
+
+from sandbox.cli.main import CONTEXT, echo_json, main, pass_client
+from sandbox.http.client import ControlClient
+
+contract_option = click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+
+
+# -- clients ----------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def client() -> None:
+    """Registered clients (§5(2)): client ID, encryption key, client password and web server URL.
+
+    \b
+    Example:
+      web21-sandbox client list --contract C0001
+      web21-sandbox client register --contract C0001 --redirect-uri http://127.0.0.1:3000/callback
+    """
+
+
+@client.command("register")
+@contract_option
+@click.option("--redirect-uri", required=True, help="Your web server URL: the only allowed redirect_uri.")
+@click.option("--secret", help="Client password (8-128 characters; default: generated and printed once).")
+@click.option("--name", help="A name shown on the consent screen.")
+@click.option("--public", is_flag=True, help="A public client: no password, PKCE S256 required.")
+@pass_client
+def client_register(
+    cc: ControlClient, contract_id: str, redirect_uri: str, secret: str | None, name: str | None, public: bool
+) -> None:
+    """Register a client and print its client ID, client password and encryption key as JSON.
+
+    \b
+    Example:
+      web21-sandbox client register --contract C0001 --redirect-uri http://127.0.0.1:3000/callback
+      web21-sandbox client register --contract C0001 --redirect-uri http://localhost:5173/cb --public
+    """
+    body: dict[str, Any] = {"redirectUri": redirect_uri, "clientType": "public" if public else "confidential"}
+    if secret:
+        body["clientSecret"] = secret
+    if name:
+        body["name"] = name
+    echo_json(cc.call("POST", f"/contracts/{contract_id}/clients", body))
+
+
+@client.command("list")
+@contract_option
+@pass_client
+def client_list(cc: ControlClient, contract_id: str) -> None:
+    """List a contract's clients: client ID, type, redirect URI, current key id.
+
+    \b
+    Example:
+      web21-sandbox client list --contract C0001
+    """
+    for found in cc.call("GET", f"/contracts/{contract_id}/clients")["clients"]:
+        secret = f"  secret={found['demoClientSecret']}" if found.get("demoClientSecret") else ""
+        click.echo(
+            f"{found['clientId']}  {found['clientType']:<12} {found['redirectUri']}  key={found.get('keyId')}{secret}"
+        )
+
+
+# -- tokens -----------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def token() -> None:
+    """Tokens: mint them without a browser (CI), list grants, revoke.
+
+    \b
+    Example:
+      web21-sandbox token mint --contract C0001 --user c0001-viewer
+      web21-sandbox token list --contract C0001
+      web21-sandbox token revoke 3 --contract C0001
+    """
+
+
+@token.command("mint")
+@contract_option
+@click.option("--user", required=True, help="利用者ID who consents, e.g. c0001-viewer.")
+@click.option("--scope", default="account offline_access", show_default=True)
+@click.option("--client-id", help="Client to mint for (default: the contract's demo client).")
+@click.option("--client-secret", help="Its client password (default: the demo client's).")
+@click.option("--env", "as_env", is_flag=True, help="Print WEB21_ACCESS_TOKEN=... lines for `eval`.")
+@pass_client
+def token_mint(
+    cc: ControlClient,
+    contract_id: str,
+    user: str,
+    scope: str,
+    client_id: str | None,
+    client_secret: str | None,
+    as_env: bool,
+) -> None:
+    """Consent headlessly and exchange the code at /auth/v1/token; print the token response.
+
+    \b
+    Example:
+      web21-sandbox token mint --contract C0001 --user c0001-viewer
+      web21-sandbox token mint --contract C0001 --user c0001-approver --scope transfer-approval
+      eval "$(web21-sandbox --url http://127.0.0.1:8021 token mint --contract C0001 --user c0001-viewer --env)"
+    """
+    if client_id is None:
+        demo = _demo_client(cc, contract_id)
+        client_id, client_secret = demo["clientId"], demo["demoClientSecret"]
+    elif client_secret is None:
+        raise click.UsageError("--client-secret is required with --client-id")
+    granted = cc.call(
+        "POST",
+        f"/contracts/{contract_id}/authorizations",
+        {"userId": user, "clientId": client_id, "scope": scope},
+    )
+    status, answer = _token_request(
+        cc, {"grant_type": "authorization_code", "code": granted["code"]}, (client_id, client_secret or "")
+    )
+    if status != 200:
+        raise click.ClickException(
+            f"token endpoint answered {status}: {json.dumps(answer, ensure_ascii=False)}"
+        )
+    if as_env:
+        click.echo(f"WEB21_ACCESS_TOKEN={answer['access_token']}")
+        if answer.get("refresh_token"):
+            click.echo(f"WEB21_REFRESH_TOKEN={answer['refresh_token']}")
+        click.echo(f"WEB21_CLIENT_ID={client_id}")
+        return
+    echo_json(answer)
+
+
+def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
+    found = cc.call("GET", f"/contracts/{contract_id}/clients")["clients"]
+    demo = next((c for c in found if c.get("demoClientSecret")), None)
+    if demo is None:
+        raise click.ClickException(f"{contract_id} has no demo client: pass --client-id and --client-secret")
+    return demo
+
+
+def _token_request(cc: ControlClient, data: dict[str, str], auth: tuple[str, str]) -> tuple[int, Any]:
+    """POST /auth/v1/token over HTTP (``--url``) or in-process, like every other CLI call."""
+    if cc.url:
+        try:
+            response = requests.post(f"{cc.url}/auth/v1/token", data=data, auth=auth, timeout=60)
+        except requests.ConnectionError as exc:
+            raise click.ClickException(f"cannot reach the sandbox at {cc.url}: is it running?") from exc
+        return response.status_code, response.json()
+    with cc.app().test_client() as test_client:
+        response = test_client.post("/auth/v1/token", data=data, auth=auth)
+        return response.status_code, response.get_json()
+
+
+@token.command("list")
+@contract_option
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
+@pass_client
+def token_list(cc: ControlClient, contract_id: str, as_json: bool) -> None:
+    """List grants (アクセス許可) with their status, expiry and, once ended, why.
+
+    \b
+    Example:
+      web21-sandbox token list --contract C0001
+    """
+    answer = cc.call("GET", f"/contracts/{contract_id}/authorizations")
+    if as_json:
+        echo_json(answer)
+        return
+    for grant in answer["authorizations"]:
+        why = f"  ({grant['revokedReason']})" if grant.get("revokedReason") else ""
+        click.echo(
+            f"{grant['grantId']:>4}  {grant['status']:<8} {grant['userId']:<18} {grant['clientId']}  "
+            f"{grant['scope']:<28} until {grant['expiresAt']}  tokens {len(grant['tokens'])}{why}"
+        )
+    if not answer["authorizations"]:
+        click.echo(f"no grants in {contract_id}")
+
+
+@token.command("revoke")
+@click.argument("grant_id", type=int)
+@contract_option
+@pass_client
+def token_revoke(cc: ControlClient, grant_id: int, contract_id: str) -> None:
+    """Revoke a grant and every token it issued.
+
+    \b
+    Example:
+      web21-sandbox token revoke 3 --contract C0001
+    """
+    grant = cc.call("DELETE", f"/contracts/{contract_id}/authorizations/{grant_id}")
+    click.echo(f"grant {grant['grantId']} {grant['status']} ({grant.get('revokedReason', '')})")
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def user() -> None:
+    """Users (利用者ID): server-connection privileges and lockouts.
+
+    \b
+    Example:
+      web21-sandbox user privileges --contract C0001 --user c0001-clerk account
+      web21-sandbox user unlock --contract C0001 --user c0001-viewer
+    """
+
+
+@user.command("privileges")
+@contract_option
+@click.option("--user", "login_id", required=True, help="利用者ID, e.g. c0001-clerk.")
+@click.argument("privileges", nargs=-1, type=click.Choice(["account", "transfer", "transfer-approval"]))
+@pass_client
+def user_privileges(cc: ControlClient, contract_id: str, login_id: str, privileges: tuple[str, ...]) -> None:
+    """Set a user's privileges (none at all ends the user's grants, §5(5)①); takes effect on the next request.
+
+    \b
+    Example:
+      web21-sandbox user privileges --contract C0001 --user c0001-clerk account
+      web21-sandbox user privileges --contract C0001 --user c0001-clerk          # remove all
+    """
+    found = cc.call(
+        "PUT", f"/contracts/{contract_id}/users/{login_id}/privileges", {"privileges": list(privileges)}
+    )
+    ended = f"; {found['grantsRevoked']} grant(s) revoked" if found["grantsRevoked"] else ""
+    click.echo(f"{found['userId']}: {', '.join(found['privileges']) or 'no privileges'}{ended}")
+
+
+@user.command("unlock")
+@contract_option
+@click.option("--user", "login_id", required=True, help="利用者ID, e.g. c0001-viewer.")
+@pass_client
+def user_unlock(cc: ControlClient, contract_id: str, login_id: str) -> None:
+    """Clear a lockout after repeated failed logins.
+
+    \b
+    Example:
+      web21-sandbox user unlock --contract C0001 --user c0001-viewer
+    """
+    found = cc.call("POST", f"/contracts/{contract_id}/users/{login_id}/unlock")
+    click.echo(f"{found['userId']}: {'locked' if found['locked'] else 'unlocked'}")

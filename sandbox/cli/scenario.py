@@ -1,0 +1,203 @@
+"""``web21-sandbox scenario``: list, show, check and run rehearsal scenarios (DESIGN §6)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from sandbox import config
+from sandbox.cli.main import CONTEXT, main, pass_client
+from sandbox.http.client import ControlClient
+from sandbox.scenario import model
+
+dir_option = click.option(
+    "--dir",
+    "directory",
+    default=lambda: os.environ.get("WEB21_SANDBOX_SCENARIO_DIR", config.DEFAULTS["SCENARIO_DIR"]),
+    show_default="scenarios/",
+    help="Directory of scenario files.",
+)
+lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+
+
+def _load(name: str, directory: str) -> model.Scenario:
+    try:
+        return model.load(model.find(name, directory))
+    except model.ScenarioError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group(context_settings=CONTEXT)
+def scenario() -> None:
+    """Rehearsal scenarios: timed stories of clock moves, faults and incidents that grade a client.
+
+    \b
+    Example:
+      web21-sandbox scenario list
+      web21-sandbox scenario run token-refresh --client-cmd "python -m sandbox.scenario.reference_client"
+    """
+
+
+@scenario.command("list")
+@dir_option
+@lang_option
+def list_(directory: str, lang: str) -> None:
+    """List the scenarios with the clause each rehearses.
+
+    \b
+    Example:
+      web21-sandbox scenario list --lang ja
+    """
+    for path in model.bundled(directory):
+        try:
+            found = model.load(path)
+        except model.ScenarioError as exc:
+            click.echo(f"{path.stem:<24} INVALID: {exc.problems[0]}")
+            continue
+        click.echo(f"{found.name:<24} {found.clause:<10} {found.title[lang]}")
+
+
+@scenario.command("show")
+@click.argument("name")
+@dir_option
+@lang_option
+def show(name: str, directory: str, lang: str) -> None:
+    """Show a scenario: what it rehearses, its setup and its steps.
+
+    \b
+    Example:
+      web21-sandbox scenario show lost-response
+    """
+    found = _load(name, directory)
+    click.echo(f"{found.name}: {found.title[lang]} ({found.clause})\n")
+    click.echo(found.summary[lang] + "\n")
+    setup = found.setup
+    where = (
+        f"existing contract {setup.contract}"
+        if setup.contract
+        else f"a fresh contract from world {setup.world!r}"
+    )
+    click.echo(f"setup: {where}" + (f", clock frozen at {setup.start.isoformat()}" if setup.start else ""))
+    if setup.settings:
+        click.echo("settings: " + ", ".join(f"{k}={v}" for k, v in setup.settings.items()))
+    click.echo(f"needs: {', '.join(found.needs) or 'nothing beyond the core'}\nsteps:")
+    for step in found.steps:
+        label = f" [{step.label}]" if step.label else ""
+        click.echo(f"  {step.index:>2}. {step.title}{label}")
+        if step.why:
+            click.echo(f"      why: {step.why}")
+
+
+@scenario.command("check")
+@click.argument("files", nargs=-1, required=True)
+@dir_option
+def check(files: tuple[str, ...], directory: str) -> None:
+    """Check scenario files (or names) without running them; exit 1 when any has a problem.
+
+    \b
+    Example:
+      web21-sandbox scenario check scenarios/*.yaml
+    """
+    bad = 0
+    for name in files:
+        try:
+            found = model.load(model.find(name, directory))
+        except model.ScenarioError as exc:
+            bad += 1
+            click.echo(str(exc), err=True)
+            continue
+        click.echo(
+            f"ok  {found.path}  ({len(found.steps)} steps; needs {', '.join(found.needs) or 'core only'})"
+        )
+    if bad:
+        raise click.ClickException(f"{bad} of {len(files)} scenario file(s) have problems")
+
+
+@contextlib.contextmanager
+def _served(client: ControlClient) -> Iterator[ControlClient]:
+    """The sandbox to play on: the one at ``--url``, else a local server started for the run."""
+    from sandbox.scenario.target import LocalServer, RunAbort, check_reachable
+
+    try:
+        if client.url:
+            check_reachable(client.url)
+            yield client
+            return
+        with LocalServer(client.db, client.key) as url:
+            yield ControlClient(db=client.db, url=url, key=client.key)
+    except RunAbort as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@scenario.command("run")
+@click.argument("names", nargs=-1)
+@click.option("--all", "run_all", is_flag=True, help="Run every scenario of --dir.")
+@click.option("--client-cmd", help="Start this command as the client under test (JSON commands on stdin).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
+@click.option(
+    "--contract",
+    "contract_id",
+    help="Play on this existing contract (e.g. a workshop participant's, with its contract key) "
+    "instead of a fresh one.",
+)
+@dir_option
+@lang_option
+@pass_client
+def run(
+    client: ControlClient,
+    names: tuple[str, ...],
+    run_all: bool,
+    client_cmd: str | None,
+    junit_path: str | None,
+    contract_id: str | None,
+    directory: str,
+    lang: str,
+) -> None:
+    """Play scenarios against a client and grade it; exit 1 when any expectation fails.
+
+    Without --url a local server is started on a free port over --db for the run. Without
+    --client-cmd the client's variables are printed and each command becomes a prompt.
+
+    \b
+    Example:
+      web21-sandbox scenario run happy-path --client-cmd "python -m sandbox.scenario.reference_client"
+      web21-sandbox scenario run --all --client-cmd "./my-erp-driver" --junit scenarios.xml
+      web21-sandbox --url http://workshop:8021 --key sbx_w0007_... scenario run token-refresh \\
+          --contract W0007 --client-cmd "python -m my_app.driver"
+    """
+    from sandbox.scenario.report import Progress, render, write_junit
+    from sandbox.scenario.runner import Runner
+    from sandbox.scenario.target import Sandbox
+
+    if run_all:
+        names = tuple(p.stem for p in model.bundled(directory))
+    if not names:
+        raise click.UsageError("name a scenario (or file), or pass --all")
+    scenarios = [_load(name, directory) for name in names]
+    console = Console(highlight=False, soft_wrap=True)
+    runs = []
+    with _served(client) as served:
+        for found in scenarios:
+            progress = Progress(console, lang)
+            runner = Runner(
+                found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id
+            )
+            result = runner.run()
+            render(result, console, lang)
+            runs.append(result)
+    if junit_path:
+        write_junit(runs, Path(junit_path))
+        console.print(f"JUnit XML written to {junit_path}")
+    if len(runs) > 1:
+        console.rule("summary")
+        for result in runs:
+            console.print(
+                f"  {'PASS' if result.passed else 'FAIL'}  {result.scenario.name:<24} {result.seconds:6.1f} s"
+            )
+    if not all(r.passed for r in runs):
+        raise SystemExit(1)

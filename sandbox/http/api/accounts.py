@@ -1,0 +1,173 @@
+"""The read API (参照系, §2(2)②), scope ``account``: accounts, balances and statements (入出金明細).
+
+Shapes follow the public conventions of Japanese corporate bank APIs (camelCase, amounts as strings,
+``baseDate``/``baseTime``). A parent contract's token also sees its children's accounts (§4(6)).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Flask, Response, request
+
+from sandbox.bank import accounts, ledger
+from sandbox.dates import parse_day
+from sandbox.errors import InvalidParameter
+from sandbox.http.api import api_reply
+from sandbox.oauth.protect import current_token, require_scope
+from sandbox.store import Database, get_db, rows
+
+bp = Blueprint("api_accounts", __name__, url_prefix="/corporation/v1")
+PAGE = 500  # statement lines per page (DESIGN §4)
+CURRENCY = {"currencyCode": "JPY", "currencyName": "日本円"}
+
+
+@bp.get("/accounts")
+@require_scope("account")
+def list_accounts() -> Response:
+    ctx = current_token()
+    found = [account_view(a) for a in accounts.for_contracts(get_db(), ctx.visible_contract_ids)]
+    return api_reply({"accounts": found, "count": len(found), "hasNext": False}, ctx.now)
+
+
+@bp.get("/accounts/balances")
+@require_scope("account")
+def balances() -> Response:
+    ctx = current_token()
+    wanted = request.args.get("accountId")
+    today = ctx.now.date()
+    found = with_balances_before(get_db(), ctx.visible_contract_ids, today, wanted)
+    if wanted is not None and not found:
+        accounts.get(get_db(), ctx.visible_contract_ids, wanted)  # raises AccountNotFound
+    items = [balance_view(a) for a in found]
+    return api_reply({"balances": items, "count": len(items), "hasNext": False}, ctx.now)
+
+
+@bp.get("/accounts/transactions")
+@require_scope("account")
+def transactions() -> Response:
+    """Statement lines between two value dates, oldest first, at most 500 a page (``nextItemKey``)."""
+    ctx = current_token()
+    db = get_db()
+    account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
+    today = ctx.now.date()
+    date_to = _date("dateTo", today)
+    date_from = _date("dateFrom", date_to)
+    if date_from > date_to:
+        raise InvalidParameter("dateFrom must not be after dateTo", field="dateFrom")
+    if date_to > today:
+        raise InvalidParameter(
+            f"dateTo must not be after today ({today}) on the contract clock", field="dateTo"
+        )
+    after = _item_key()
+    lines = ledger.statement(
+        db, account["id"], date_from.isoformat(), date_to.isoformat(), after_id=after, limit=PAGE + 1
+    )
+    page, more = lines[:PAGE], len(lines) > PAGE
+    body: dict[str, Any] = {
+        "accountId": account["id"],
+        **CURRENCY,
+        "dateFrom": date_from.isoformat(),
+        "dateTo": date_to.isoformat(),
+        "transactions": [line_view(line) for line in page],
+        "count": len(page),
+        "hasNext": more,
+        "nextItemKey": str(page[-1]["id"]) if more else None,
+    }
+    return api_reply(body, ctx.now)
+
+
+def _required(name: str) -> str:
+    value = request.args.get(name)
+    if not value:
+        raise InvalidParameter(f"{name} is required", field=name)
+    return value
+
+
+def _date(name: str, default: date) -> date:
+    value = request.args.get(name)
+    return default if value is None or value == "" else parse_day(value, name)
+
+
+def _item_key() -> int:
+    value = request.args.get("nextItemKey")
+    if value is None:
+        return 0
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise InvalidParameter(
+            "nextItemKey must be the value of a previous page's nextItemKey", field="nextItemKey"
+        )
+    return int(value)
+
+
+def account_view(account: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "accountId": account["id"],
+        "branchCode": account["branch_code"],
+        "branchName": account["branch_name"],
+        "accountTypeCode": account["account_type"],
+        "accountTypeName": accounts.ACCOUNT_TYPES.get(account["account_type"], ""),
+        "accountNumber": account["account_number"],
+        "accountName": account["holder_kana"],
+        **({"nickname": account["nickname"]} if account.get("nickname") else {}),
+        **CURRENCY,
+        "contractId": account["contract_id"],
+    }
+
+
+_BEFORE = (
+    "(SELECT balance_after FROM postings p WHERE p.account_id = a.id AND p.value_date < ?"
+    " ORDER BY p.value_date DESC, p.id DESC LIMIT 1)"
+)
+
+
+def with_balances_before(
+    db: Database, contract_ids: list[str], today: date, account_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The deposit accounts of ``contract_ids`` (or the one named) with the balances at the end of the day
+    before ``today`` and before the month's first day, in one query (a balances request's hot path)."""
+    marks = ",".join("?" for _ in contract_ids)
+    sql = (
+        f"SELECT a.*, COALESCE({_BEFORE}, 0) AS previous_day, COALESCE({_BEFORE}, 0) AS previous_month"
+        f" FROM accounts a WHERE a.kind = 'deposit' AND a.contract_id IN ({marks})"
+    )
+    params: list[Any] = [today.isoformat(), today.replace(day=1).isoformat(), *contract_ids]
+    if account_id is not None:
+        sql, params = sql + " AND a.id = ?", [*params, str(account_id)]
+    return rows(db, sql + " ORDER BY a.contract_id, a.id", params)
+
+
+def balance_view(account: dict[str, Any]) -> dict[str, Any]:
+    """Balances as strings; in the sandbox nothing is held back, so the withdrawable amount is the balance."""
+    return {
+        "accountId": account["id"],
+        "accountTypeCode": account["account_type"],
+        "accountTypeName": accounts.ACCOUNT_TYPES.get(account["account_type"], ""),
+        "balance": str(account["balance"]),
+        "withdrawableAmount": str(max(0, account["balance"])),
+        "previousDayBalance": str(account["previous_day"]),
+        "previousMonthBalance": str(account["previous_month"]),
+        **CURRENCY,
+    }
+
+
+def line_view(line: dict[str, Any]) -> dict[str, Any]:
+    """One 入出金明細 line: ``transactionType`` 1 入金 (money in) / 2 出金 (money out)."""
+    remarks = " ".join(part for part in (line["description"], line["counterparty_kana"]) if part)
+    view = {
+        "transactionDate": line["posted_at"][:10],
+        "valueDate": line["value_date"],
+        "transactionType": "1" if line["amount"] > 0 else "2",
+        "amount": str(abs(line["amount"])),
+        "balance": str(line["balance_after"]),
+        "remarks": remarks,
+        "itemKey": str(line["id"]),
+    }
+    if line["edi"]:
+        view["ediInfo"] = line["edi"]
+    return view
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

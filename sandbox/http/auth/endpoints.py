@@ -1,0 +1,93 @@
+"""OAuth endpoints without a screen: token (RFC 6749), revocation (RFC 7009), introspection (RFC 7662)
+and the server metadata (RFC 8414). Their errors are RFC 6749 §5.2 JSON, rendered by Authlib.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from authlib.oauth2.rfc6749.errors import InvalidClientError
+from flask import Blueprint, Response, request
+
+from sandbox.http.web import reply
+from sandbox.oauth import scopes
+from sandbox.oauth.server import AUTH_METHODS, server
+from sandbox.store import get_db, transaction
+
+bp = Blueprint("oauth_endpoints", __name__)
+
+
+def basic_problem(header: str) -> str | None:
+    """Why an ``Authorization: Basic`` header cannot be read as ``client_id:client_secret`` (RFC 7617,
+    RFC 6749 §2.3.1); None when it can, or when it is not Basic at all."""
+    parts = header.split(None, 1)  # as Authlib splits it
+    if not parts or parts[0].lower() != "basic":
+        return None
+    try:
+        value = parts[1].strip() if len(parts) > 1 else ""
+        decoded = base64.b64decode(value.encode("ascii"), validate=True).decode("utf-8")
+    except ValueError:  # not ASCII, not base64, or not UTF-8 once decoded
+        return "The Basic credentials are not base64 of UTF-8 text."
+    if ":" not in decoded:
+        return "The Basic credentials must be client_id:client_secret."
+    return None
+
+
+def _refuse_unreadable_basic() -> Response | None:
+    """A 401 ``invalid_client`` for a Basic header Authlib cannot read (it would crash or ignore it).
+
+    A client that sent Basic chose that method (RFC 6749 §2.3: one method per request), so form
+    credentials do not rescue it."""
+    why = basic_problem(request.headers.get("Authorization", ""))
+    if why is None:
+        return None
+    return server.handle_error_response(None, InvalidClientError(status_code=401, description=why))
+
+
+@bp.post("/auth/v1/token")
+def token() -> Response:
+    """``authorization_code`` and ``refresh_token`` grants; one transaction, so a token is never half-issued."""
+    if refused := _refuse_unreadable_basic():
+        return refused
+    with transaction(get_db()):
+        return server.create_token_response()
+
+
+@bp.post("/auth/v1/revoke")
+def revoke() -> Response:
+    if refused := _refuse_unreadable_basic():
+        return refused
+    with transaction(get_db()):
+        return server.create_endpoint_response("revocation")
+
+
+@bp.post("/auth/v1/introspect")
+def introspect() -> Response:
+    if refused := _refuse_unreadable_basic():
+        return refused
+    with transaction(get_db()):
+        return server.create_endpoint_response("introspection")
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def metadata() -> Response:
+    base = request.url_root.rstrip("/")
+    return reply(
+        {
+            "issuer": base,
+            "authorization_endpoint": f"{base}/auth/v1/authorization",
+            "token_endpoint": f"{base}/auth/v1/token",
+            "revocation_endpoint": f"{base}/auth/v1/revoke",
+            "introspection_endpoint": f"{base}/auth/v1/introspect",
+            "scopes_supported": list(scopes.SUPPORTED),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "token_endpoint_auth_methods_supported": AUTH_METHODS,
+            "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+            "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
+            "code_challenge_methods_supported": ["S256"],
+            "service_documentation": f"{base}/docs",
+            "ui_locales_supported": ["ja", "en"],
+        }
+    )

@@ -1,0 +1,211 @@
+"""``/sandbox/v1`` for the OAuth side: clients, headless consent, grants, user privileges and lockout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response
+
+from sandbox import clock, events
+from sandbox.bank import contracts, users
+from sandbox.errors import InvalidParameter
+from sandbox.http.control import auth
+from sandbox.http.web import field, json_body, reply
+from sandbox.oauth import clients, consent, models
+from sandbox.oauth.errors import GrantNotFound
+from sandbox.store import Database, get_db, rows, transaction
+
+bp = Blueprint("oauth_control", __name__, url_prefix="/sandbox/v1")
+bp.before_request(auth.authenticate)
+
+
+@bp.get("/contracts/<contract_id>/clients")
+def list_clients(contract_id: str) -> Response:
+    auth.allow_contract(contract_id)
+    db = get_db()
+    contracts.get(db, contract_id)
+    found = [clients.public_view(db, c) for c in clients.for_contract(db, contract_id)]
+    return reply({"clients": found, "count": len(found)})
+
+
+@bp.post("/contracts/<contract_id>/clients")
+def register_client(contract_id: str) -> Response:
+    """Register a client (§5(2)): the contractor's web server URL and client password in, client ID and key out."""
+    auth.allow_contract(contract_id)
+    data = json_body()
+    client_type = field(data, "clientType", required=False) or "confidential"
+    if client_type not in ("confidential", "public"):
+        raise InvalidParameter("clientType must be confidential or public", field="clientType")
+    db = get_db()
+    with transaction(db):
+        contract, now = events.touch(db, contract_id)
+        registered = clients.register(
+            db,
+            contract_id,
+            redirect_uri=field(data, "redirectUri"),
+            at=now,
+            secret=field(data, "clientSecret", required=False),
+            name=field(data, "name", required=False),
+            public=client_type == "public",
+        )
+        events.record(db, contract_id, now, "oauth", f"client {registered['clientId']} registered")
+    return reply(registered, 201)
+
+
+@bp.get("/contracts/<contract_id>/clients/<client_id>")
+def show_client(contract_id: str, client_id: str) -> Response:
+    auth.allow_contract(contract_id)
+    db = get_db()
+    found = clients.get(db, client_id, contract_id)
+    keys = [
+        {
+            "keyId": k["kid"],
+            "encryptionKey": k["key"],
+            **({"retiredAt": _api(k["retired_at"])} if k["retired_at"] else {}),
+        }
+        for k in clients.keys(db, client_id)
+    ]
+    return reply({**clients.public_view(db, found), "keys": keys})
+
+
+@bp.post("/contracts/<contract_id>/authorizations")
+def headless_consent(contract_id: str) -> Response:
+    """Consent without a browser (CI): an authorization code to exchange at ``/auth/v1/token`` as usual."""
+    auth.allow_contract(contract_id)
+    data = json_body()
+    user_ref = field(data, "userId", (str, int))
+    state = field(data, "state", required=False)
+    done = consent.headless(
+        get_db(),
+        contract_id,
+        user_ref=user_ref,
+        client_id=field(data, "clientId"),
+        scope=field(data, "scope"),
+        redirect_uri=field(data, "redirectUri", required=False),
+        challenge=field(data, "codeChallenge", required=False),
+        method=field(data, "codeChallengeMethod", required=False),
+    )
+    grant, client = done["grant"], done["client"]
+    query = {"code": done["code"], **({"state": state} if state else {})}
+    lifetime = contracts.settings(done["contract"])["codeLifetime"]
+    return reply(
+        {
+            "code": done["code"],
+            "redirectUri": client["redirect_uri"],
+            "location": f"{client['redirect_uri']}{'&' if '?' in client['redirect_uri'] else '?'}{urlencode(query)}",
+            **({"state": state} if state else {}),
+            "clientId": client["client_id"],
+            "userId": users.get(get_db(), contract_id, user_ref)["login_id"],
+            "scope": grant["scope"],
+            "grantId": grant["id"],
+            "codeExpiresIn": lifetime,
+            "grantExpiresAt": _api(grant["expires_at"]),
+        },
+        201,
+    )
+
+
+@bp.get("/contracts/<contract_id>/authorizations")
+def list_grants(contract_id: str) -> Response:
+    """Grants (アクセス許可) with their tokens and, for those that ended, why."""
+    auth.allow_contract(contract_id)
+    db = get_db()
+    _contract, now = events.touch(db, contract_id)
+    found = [
+        grant_view(db, g, now)
+        for g in rows(db, "SELECT * FROM oauth_grants WHERE contract_id = ? ORDER BY id", (contract_id,))
+    ]
+    return reply({"authorizations": found, "count": len(found)})
+
+
+@bp.delete("/contracts/<contract_id>/authorizations/<int:grant_id>")
+def revoke(contract_id: str, grant_id: int) -> Response:
+    auth.allow_contract(contract_id)
+    db = get_db()
+    with transaction(db):
+        _contract, now = events.touch(db, contract_id)
+        grant = models.get_grant(db, grant_id)
+        if grant is None or grant["contract_id"] != contract_id:
+            raise GrantNotFound(f"no grant {grant_id} in contract {contract_id}", field="grantId")
+        models.revoke_grant(db, grant, at=now, reason="control")
+        view = grant_view(db, models.get_grant(db, grant_id) or grant, now)
+    return reply(view)
+
+
+@bp.put("/contracts/<contract_id>/users/<user>/privileges")
+def put_privileges(contract_id: str, user: str) -> Response:
+    """Set a user's server-connection privileges; an empty list ends the user's grants (§5(5)①)."""
+    auth.allow_contract(contract_id)
+    data = json_body()
+    privileges = field(data, "privileges", list)
+    db = get_db()
+    with transaction(db):
+        _contract, now = events.touch(db, contract_id)
+        found = users.get(db, contract_id, user)
+        ended = models.set_privileges(db, contract_id, found, privileges, now)
+    return reply({**users.public(users.get(db, contract_id, user)), "grantsRevoked": ended})
+
+
+@bp.post("/contracts/<contract_id>/users/<user>/unlock")
+def unlock(contract_id: str, user: str) -> Response:
+    """Clear a lockout after repeated failed logins (setting ``loginLockoutThreshold``)."""
+    auth.allow_contract(contract_id)
+    db = get_db()
+    with transaction(db):
+        _contract, now = events.touch(db, contract_id)
+        found = users.get(db, contract_id, user)
+        consent.unlock(db, found)
+        events.record(db, contract_id, now, "oauth", f"{found['login_id']} unlocked")
+    return reply(users.public(users.get(db, contract_id, user)))
+
+
+def _api(stamp: str | None) -> str | None:
+    return clock.to_api(clock.from_db(stamp)) if stamp else None
+
+
+def _status(ended: str | None, expires_at: str, now: datetime) -> str:
+    if ended:
+        return "revoked"
+    return "expired" if now >= clock.from_db(expires_at) else "active"
+
+
+def grant_view(db: Database, grant: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A grant as the control API and the dashboard show it (never token values)."""
+    user = users.get(db, grant["contract_id"], grant["user_id"])
+    tokens = rows(db, "SELECT * FROM oauth_tokens WHERE grant_id = ? ORDER BY id", (grant["id"],))
+    view = {
+        "grantId": grant["id"],
+        "clientId": grant["client_id"],
+        "userId": user["login_id"],
+        "scope": grant["scope"],
+        "via": grant["via"],
+        "createdAt": _api(grant["created_at"]),
+        "expiresAt": _api(grant["expires_at"]),
+        "status": _status(grant["revoked_at"], grant["expires_at"], now),
+        "tokens": [_token_view(t, now) for t in tokens],
+    }
+    if grant["revoked_at"]:
+        view["revokedAt"] = _api(grant["revoked_at"])
+        view["revokedReason"] = grant["revoked_reason"]
+        view["revokedWhy"] = models.REASONS.get(grant["revoked_reason"], grant["revoked_reason"])
+    return view
+
+
+def _token_view(token: dict[str, Any], now: datetime) -> dict[str, Any]:
+    view = {
+        "tokenId": token["id"],
+        "scope": token["scope"],
+        "issuedAt": _api(token["issued_at"]),
+        "expiresAt": _api(token["expires_at"]),
+        "hasRefreshToken": token["refresh_hash"] is not None,
+        "status": _status(token["revoked_at"], token["expires_at"], now),
+    }
+    if token["rotated_at"]:
+        view["refreshRotatedAt"] = _api(token["rotated_at"])
+    if token["revoked_reason"]:
+        view["revokedReason"] = token["revoked_reason"]
+    if token["parent_id"]:
+        view["refreshedFrom"] = token["parent_id"]
+    return view

@@ -1,0 +1,27 @@
+"""Every kind of event a contract clock runs, and its handler: the one table (DESIGN §2).
+
+The queue (:mod:`sandbox.events`) stores, orders and runs events but knows no kind; this table, at the
+top of the domain, names each kind's handler. To add a kind: a constant and a handler in its domain
+module, then a line here. ``BATCH_HANDLERS`` run several events of one kind due at the same instant at
+once, with the effect each would have alone (transfers executing at 09:00 on a busy date).
+"""
+
+from __future__ import annotations
+
+from sandbox.bank import contracts, fees
+from sandbox.bank.transfers import batch, lifecycle
+from sandbox.events import BatchHandler, Handler, Table
+from sandbox.incidents import lifecycle as incidents
+
+HANDLERS: dict[str, Handler] = {
+    lifecycle.EXECUTE_EVENT: lifecycle.execute_event,
+    lifecycle.EXPIRE_EVENT: lifecycle.expire_event,
+    fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
+    incidents.EVENT: incidents.run_scheduled,
+}
+
+BATCH_HANDLERS: dict[str, BatchHandler] = {
+    lifecycle.EXECUTE_EVENT: batch.execute_events,
+}
+
+TABLE = Table(HANDLERS, BATCH_HANDLERS, contracts.get, contracts.decode)
