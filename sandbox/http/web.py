@@ -1,16 +1,16 @@
-"""Small helpers shared by the blueprints: JSON bodies in, JSON out, integers that fit."""
+"""Small helpers shared by the blueprints: JSON bodies in, JSON out, integers that fit.
+
+The checks that need no request (a field of a parsed body, an integer in range) are in :mod:`sandbox.fields`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.routing import IntegerConverter
 
 from sandbox.errors import InvalidParameter, MalformedJson
-
-MAX_INT = 2**53 - 1  # beyond this SQLite and JSON clients disagree about integers
+from sandbox.fields import MAX_INT, parse_json
 
 
 class BoundedInt(IntegerConverter):
@@ -23,14 +23,6 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
-
-
-def parse_json(raw: bytes) -> Any:
-    """``json.loads`` that turns every way a body can be unreadable (deep nesting too) into ``ValueError``."""
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(f"not JSON: {exc.__class__.__name__}") from exc
 
 
 def json_body(*, required: bool = True) -> dict[str, Any]:
@@ -49,34 +41,12 @@ def json_body(*, required: bool = True) -> dict[str, Any]:
     return data
 
 
-def field(
-    data: dict[str, Any], name: str, kind: type | tuple[type, ...] = str, *, required: bool = True
-) -> Any:
-    """``data[name]`` checked against ``kind``; ``InvalidParameter`` naming the field otherwise."""
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise InvalidParameter(f"{name} is required", field=name)
-        return None
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise InvalidParameter(f"{name} must be a {names}", field=name)
-    return value
-
-
 def reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     response = jsonify(data)
     response.status_code = status
     if headers:
         response.headers.update(headers)
     return response
-
-
-def check_int(value: Any, name: str, low: int = 0, high: int = MAX_INT) -> int:
-    """A JSON integer within ``[low, high]``, or ``InvalidParameter`` naming the field."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidParameter(f"{name} must be an integer from {low} to {high}", field=name)
-    return value
 
 
 def int_arg(name: str, default: int | None, low: int = 0, high: int = MAX_INT) -> int | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.errors import InvalidParameter
-from sandbox.http.web import check_int
+from sandbox.fields import check_int
 from sandbox.incidents.errors import FaultNotFound, UnknownFaultEffect, UnknownFaultTrigger
 from sandbox.store import Database, insert, row, rows, transaction
 

@@ -21,7 +21,7 @@ from sandbox.bank.transfers.errors import (
 from sandbox.bank.transfers.records import MAX_ITEMS, Draft, Item
 from sandbox.dates import parse_day
 from sandbox.errors import BankError, InvalidParameter
-from sandbox.http.web import field
+from sandbox.fields import field
 from sandbox.store import Database
 
 MAX_TOTAL = 999_999_999_999

@@ -29,7 +29,7 @@ from flask import Response, make_response, request
 
 from sandbox import clock
 from sandbox.bank.transfers.errors import IdempotencyKeyConflict, IdempotencyKeyInvalid
-from sandbox.http.web import parse_json
+from sandbox.fields import parse_json
 from sandbox.store import get_db, insert, row, transaction
 
 HEADER = "Idempotency-Key"

@@ -21,12 +21,13 @@ from sandbox.bank.transfers import input as transfer_input
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
+from sandbox.fields import field
 from sandbox.http.api import api_reply, transfer_shapes
 from sandbox.http.api.idempotency import idempotent
-from sandbox.http.web import field, json_body
+from sandbox.http.web import json_body
 from sandbox.oauth.protect import current_token, require_scope
-from sandbox.store import get_db
 from sandbox.seeding import transfers as _demo  # noqa: F401  (seed hook; made explicit next)
+from sandbox.store import get_db
 
 bp = Blueprint("transfers", __name__, url_prefix="/corporation/v1")
 PAGE = 500  # requests per page of /transfer/status (DESIGN §4)

@@ -11,8 +11,9 @@ from flask import Blueprint, Response
 from sandbox import clock, events
 from sandbox.bank import contracts, users
 from sandbox.errors import InvalidParameter
+from sandbox.fields import field
 from sandbox.http.control import auth
-from sandbox.http.web import field, json_body, reply
+from sandbox.http.web import json_body, reply
 from sandbox.oauth import clients, consent, models
 from sandbox.oauth.errors import GrantNotFound
 from sandbox.store import Database, get_db, rows, transaction

@@ -10,9 +10,10 @@ from flask import Response
 from sandbox.bank import contracts
 from sandbox.errors import InvalidParameter
 from sandbox.events import touch
+from sandbox.fields import field
 from sandbox.http.control import auth
 from sandbox.http.control.views import _instant, bp, detail
-from sandbox.http.web import field, json_body, reply
+from sandbox.http.web import json_body, reply
 from sandbox.seeding import worlds as seeding
 from sandbox.store import Database, get_db, transaction
 

@@ -12,8 +12,9 @@ from flask import Blueprint, Response, g
 from sandbox import __version__, calendar, clock, errors, events
 from sandbox.bank import accounts, contracts, ledger, users
 from sandbox.errors import ClockBackwards, InvalidParameter
+from sandbox.fields import field
 from sandbox.http.control import auth
-from sandbox.http.web import field, json_body, reply
+from sandbox.http.web import json_body, reply
 from sandbox.seeding import worlds as seeding
 from sandbox.store import Database, get_db, get_meta, row, transaction
 
