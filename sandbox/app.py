@@ -1,19 +1,50 @@
-"""The application factory: configuration, then each subsystem's ``init_app``, then blueprints."""
+"""The application factory: it only wires. Configuration, then each subsystem's ``init_app``, then every
+blueprint in one written-out list, then the fault layer around the whole WSGI app.
+
+A request goes: ``wire`` (fault middleware → identify → request log) → a thin view in ``http`` → one
+domain function (``bank``, ``oauth``, ``incidents``) → ``store``. See ``docs/architecture.md``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
-from sandbox import config, errors, oauth, store
+from sandbox import config, errors, store
 from sandbox.http import web
 from sandbox.http.api import accounts as api_accounts
 from sandbox.http.api import docs as api_docs
 from sandbox.http.api import transfers as api_transfers
-from sandbox.http.control import init_app as init_control
-from sandbox.http.control.faults import init_app as init_faults
-from sandbox.http.ui import init_app as init_ui
+from sandbox.http.auth import endpoints as auth_endpoints
+from sandbox.http.auth import views as auth_views
+from sandbox.http.control import auth as control_auth
+from sandbox.http.control import faults as control_faults
+from sandbox.http.control import oauth as control_oauth
+from sandbox.http.control import transfers as control_transfers
+from sandbox.http.control import views as control_views
+from sandbox.http.ui import views as ui_views
+from sandbox.oauth import server as oauth_server
+from sandbox.wire import middleware
+
+# TEMPORARY (issue 10 in progress): imports that still register by side effect.
+from sandbox.http.control import provision as _provision  # noqa: F401,E402,I001
+from sandbox.http.ui import panel_faults, panel_oauth, panel_timeline, panel_transfers  # noqa: F401,E402,I001
+from sandbox.seeding import clients as _clients, transfers as _transfers  # noqa: F401,E402,I001
+
+# Every blueprint, in one place; each carries its own URL prefix (shown here for the reader).
+BLUEPRINTS: list[tuple[Blueprint, str]] = [
+    (api_accounts.bp, "/corporation/v1"),  # accounts, balances, statements
+    (api_transfers.bp, "/corporation/v1"),  # transfers and approval
+    (api_docs.bp, "/"),  # /openapi.json and the offline /docs page
+    (auth_endpoints.bp, "/auth/v1"),  # token, revoke, introspect; /.well-known metadata
+    (auth_views.bp, "/auth/v1"),  # the consent pages
+    (control_views.bp, "/sandbox/v1"),  # health, reset, contracts, settings, clock, deposits
+    (control_oauth.bp, "/sandbox/v1"),  # clients, headless consent, grants, privileges
+    (control_transfers.bp, "/sandbox/v1"),  # transfers as the bank sees them
+    (control_faults.bp, "/sandbox/v1"),  # fault rules, incidents, request log, timeline
+    (ui_views.bp, "/sandbox/ui"),  # the dashboard
+]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -27,11 +58,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)  # first: route converters must be in place before any blueprint adds its rules
     errors.init_app(app)
     store.init_app(app)
-    init_control(app)
-    oauth.init_app(app)
-    api_accounts.init_app(app)
-    api_docs.init_app(app)
-    api_transfers.init_app(app)
-    init_ui(app)
-    init_faults(app)  # last: its WSGI middleware must wrap everything
+    control_auth.init_app(app)
+    oauth_server.init_app(app)
+    for blueprint, _prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/healthz", "healthz", control_views.healthz)
+    middleware.init_app(app)  # last: the fault layer wraps everything
     return app

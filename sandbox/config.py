@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+VERSION = "0.1.0"  # also sandbox.__version__
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {

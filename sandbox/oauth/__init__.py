@@ -1,21 +1,4 @@
-"""Server-connection OAuth (§5): clients, consent screen, grants and tokens on the contract clock.
-
-``init_app`` configures the authorization server and registers the consent pages, the token,
-revocation, introspection and metadata endpoints, and the OAuth part of the control API.
+"""Server-connection OAuth (§5), the domain: clients, grants, tokens, scopes, consent rules, the Authlib
+authorization server and resource protector — all on the contract clock. No views and no CLI: the consent
+pages and token endpoints are in :mod:`sandbox.http.auth`, the control routes in :mod:`sandbox.http.control`.
 """
-
-from __future__ import annotations
-
-from flask import Flask
-
-from sandbox.http.auth import endpoints, views
-from sandbox.http.control import oauth as control
-from sandbox.oauth import server  # noqa: F401  (seed registers its hook)
-from sandbox.seeding import clients as seed
-
-
-def init_app(app: Flask) -> None:
-    server.init_app(app)
-    app.register_blueprint(endpoints.bp)
-    app.register_blueprint(control.bp)
-    app.register_blueprint(views.bp)

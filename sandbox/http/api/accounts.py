@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Response, request
 
 from sandbox.bank import accounts, ledger
 from sandbox.dates import parse_day
@@ -169,5 +169,3 @@ def line_view(line: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

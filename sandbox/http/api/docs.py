@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
 
 from sandbox.http.web import reply
@@ -161,5 +161,3 @@ def _properties(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

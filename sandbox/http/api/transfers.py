@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Response, request
 
 from sandbox import events
 from sandbox.bank import accounts, contracts, crypto, fees  # noqa: F401 (seed hook)
@@ -32,13 +32,6 @@ from sandbox.store import get_db
 bp = Blueprint("transfers", __name__, url_prefix="/corporation/v1")
 PAGE = 500  # requests per page of /transfer/status (DESIGN §4)
 READ_SCOPES = ("transfer", "account", "transfer-approval")
-
-
-def init_app(app: Flask) -> None:
-    from sandbox.http.control import transfers as control_transfers
-
-    app.register_blueprint(bp)
-    app.register_blueprint(control_transfers.bp)
 
 
 def _actor() -> transfers.Actor:

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 
 from sandbox import clock, events
 from sandbox.bank import contracts, users
@@ -16,7 +16,6 @@ from sandbox.http.web import MAX_INT, int_arg, json_body, reply
 from sandbox.incidents import lifecycle as incidents
 from sandbox.oauth import clients
 from sandbox.store import Database, get_db, transaction
-from sandbox.wire import middleware as faults_wsgi
 from sandbox.wire import requestlog, timeline
 from sandbox.wire import rules as faults
 
@@ -234,7 +233,3 @@ def _instant_arg(name: str) -> datetime | None:
         raise InvalidParameter(str(exc), field=name) from exc
 
 
-def init_app(app: Flask) -> None:
-    """The control routes, and the fault layer around the API (outermost WSGI middleware)."""
-    app.register_blueprint(bp)
-    faults_wsgi.init_app(app)

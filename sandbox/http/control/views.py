@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g
 
-from sandbox import __version__, calendar, clock, errors, events
+from sandbox import calendar, clock, config, errors, events
 from sandbox.bank import accounts, contracts, ledger, users
 from sandbox.errors import ClockBackwards, InvalidParameter
 from sandbox.fields import field
@@ -35,7 +35,7 @@ def health() -> Response:
     return reply(
         {
             "status": "ok",
-            "version": __version__,
+            "version": config.VERSION,
             "schemaVersion": db.conn.execute("PRAGMA user_version").fetchone()[0],
             "world": world.get("world"),
             "seed": world.get("seed"),
