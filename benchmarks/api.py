@@ -17,7 +17,8 @@ from typing import Any
 
 import requests
 
-from benchmarks import load, servers
+from benchmarks import servers
+from benchmarks.job import Job, LoadResult
 from benchmarks.report import Figure
 
 BALANCES, TRANSACTIONS = "B0001", "B0001"  # contracts each figure uses (B0001 has the padded statement)
@@ -32,24 +33,24 @@ class Spec:
     key: str
     label: str
     target: str = ""
-    jobs: Callable[[], load.Job] | None = None
-    check: Callable[[Figure, list[load.LoadResult]], None] | None = None
+    jobs: Callable[[], Job] | None = None
+    check: Callable[[Figure, list[LoadResult]], None] | None = None
     why: str = ""
-    _first: load.Job | None = field(default=None, repr=False)
+    _first: Job | None = field(default=None, repr=False)
 
     @property
-    def job(self) -> load.Job | None:
+    def job(self) -> Job | None:
         if self.jobs is None:
             return None
         if self._first is None:
             self._first = self.jobs()
         return self._first
 
-    def next_job(self) -> load.Job:
+    def next_job(self) -> Job:
         job, self._first = self._first, None
         return job if job is not None else self.jobs()  # type: ignore[misc]
 
-    def finish(self, figure: Figure, runs: list[load.LoadResult]) -> None:
+    def finish(self, figure: Figure, runs: list[LoadResult]) -> None:
         failed = sum(r.non2xx + r.errors for r in runs)
         if failed:
             figure.note = (figure.note + "; " if figure.note else "") + f"{failed} failed requests"
@@ -118,16 +119,16 @@ class Client:
         return self.control("GET", f"/contracts/{contract_id}")["accounts"][0]["accountId"]
 
 
-def baseline_job(port: int, db: Path) -> load.Job:
+def baseline_job(port: int, db: Path) -> Job:
     """The ceiling: one account row as JSON."""
     conn = sqlite3.connect(db)
     account = conn.execute("SELECT id FROM accounts WHERE kind = 'deposit' ORDER BY id LIMIT 1").fetchone()[0]
     conn.close()
-    return load.Job("baseline", port, f"/row/{account}")
+    return Job("baseline", port, f"/row/{account}")
 
 
-def healthz_job(port: int) -> load.Job:
-    return load.Job("healthz", port, "/healthz")
+def healthz_job(port: int) -> Job:
+    return Job("healthz", port, "/healthz")
 
 
 def available(*modules: str) -> str:

@@ -10,8 +10,9 @@ from pathlib import Path
 from joserfc import jwe
 from joserfc.jwk import OctKey
 
-from benchmarks import api, load, local, servers
+from benchmarks import api, local, servers
 from benchmarks.api import Client, Spec
+from benchmarks.job import MARKER, Job, LoadResult
 from benchmarks.local import START
 from benchmarks.report import Figure
 from sandbox.bank import ledger
@@ -58,7 +59,7 @@ def balances(client: Client) -> Spec:
     shown = client.get(path, headers)
     assert shown["count"] == 3, shown
 
-    def check(figure: Figure, runs: list[load.LoadResult]) -> None:
+    def check(figure: Figure, runs: list[LoadResult]) -> None:
         p99 = figure.detail["sandbox"]["p99Ms"]
         figure.met = bool(figure.ratio and figure.ratio >= 0.6 and p99 <= 10)
         figure.note = (
@@ -70,7 +71,7 @@ def balances(client: Client) -> Spec:
         "balances",
         "GET /accounts/balances (3 accounts)",
         BALANCES_TARGET,
-        jobs=lambda: load.Job("balances", client.port, path, headers=headers),
+        jobs=lambda: Job("balances", client.port, path, headers=headers),
         check=check,
     )
 
@@ -91,7 +92,7 @@ def transactions(client: Client) -> Spec:
     return Spec(
         "transactions",
         f"GET /accounts/transactions ({PAGE}-line page)",
-        jobs=lambda: load.Job("transactions", client.port, path, headers=headers),
+        jobs=lambda: Job("transactions", client.port, path, headers=headers),
     )
 
 
@@ -101,18 +102,18 @@ def token_refresh(client: Client, connections: int) -> Spec:
     basic = client.basic(api.REFRESH)
     user = f"{api.REFRESH.lower()}-clerk"
 
-    def job() -> load.Job:
+    def job() -> Job:
         pool = [
             client.mint(api.REFRESH, user, "account offline_access")["refresh_token"]
             for _ in range(2 * connections)
         ]
-        return load.Job(
+        return Job(
             "refresh",
             client.port,
             "/auth/v1/token",
             "POST",
             headers={"Authorization": basic, "Content-Type": api.FORM},
-            body="grant_type=refresh_token&refresh_token=" + load.MARKER,
+            body="grant_type=refresh_token&refresh_token=" + MARKER,
             pool=pool,
             chain="refresh_token",
         )
@@ -174,20 +175,20 @@ def transfer_specs(client: Client, served: Path, seconds: float) -> list[Spec]:
     }
     applied: list[list[str]] = []
 
-    def collect(figure: Figure, runs: list[load.LoadResult]) -> None:
+    def collect(figure: Figure, runs: list[LoadResult]) -> None:
         applied.extend(r.captured for r in runs)
         figure.met = figure.value is not None and figure.value >= 500
         _note(
             figure, f"{sum(len(a) for a in applied):,} requests 申請中 (JWE beneficiary), kept for approval"
         )
 
-    def approvals() -> load.Job:
+    def approvals() -> Job:
         """The requests made over HTTP, topped up (in-process, untimed) so a run never runs dry."""
         pool = applied.pop(0) if applied else []
         wanted = int(APPROVALS_PER_SECOND * seconds)
         pool += local.apply_transfers(served, api.TRANSFER, max(0, wanted - len(pool)))
-        approval = {"accountId": account, "applyNo": load.MARKER, "decision": "approve"}
-        return load.Job(
+        approval = {"accountId": account, "applyNo": MARKER, "decision": "approve"}
+        return Job(
             "approval",
             client.port,
             "/corporation/v1/transfer/approval",
@@ -197,7 +198,7 @@ def transfer_specs(client: Client, served: Path, seconds: float) -> list[Spec]:
             pool=pool,
         )
 
-    def audit(figure: Figure, runs: list[load.LoadResult]) -> None:
+    def audit(figure: Figure, runs: list[LoadResult]) -> None:
         db = connect(served)
         problems = ledger.check(db)
         statuses = dict(
@@ -220,7 +221,7 @@ def transfer_specs(client: Client, served: Path, seconds: float) -> list[Spec]:
             "transferRequest",
             "POST /transfer/request (1 item)",
             ">= 500 req/s",
-            jobs=lambda: load.Job(
+            jobs=lambda: Job(
                 "request",
                 client.port,
                 "/corporation/v1/transfer/request",

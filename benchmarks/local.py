@@ -12,11 +12,11 @@ from benchmarks.report import Figure
 from benchmarks.servers import ADMIN_KEY
 from sandbox import calendar, create_app, events
 from sandbox.bank import accounts, beneficiaries, contracts, ledger, users
+from sandbox.bank.accounts import BANK_CODE
 from sandbox.bank.beneficiaries import Beneficiary
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.clock import JST
 from sandbox.seeding import worlds as seeding
-from sandbox.seeding.worlds import BANK_CODE
 from sandbox.store import Database, connect, transaction
 
 # A business day before the cut-off, as in the tests: every bench contract clock is frozen here.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import load
+from benchmarks.job import LoadResult
 
 
 @dataclass
@@ -39,7 +40,7 @@ def missing(key: str, label: str, unit: str, why: str) -> Figure:
     return Figure(key, label, None, unit, note=why)
 
 
-def median_runs(runs: list[load.LoadResult]) -> dict[str, Any]:
+def median_runs(runs: list[LoadResult]) -> dict[str, Any]:
     """Medians over alternating runs, with each run kept for the JSON."""
     return {
         "rps": statistics.median(r.rps for r in runs),

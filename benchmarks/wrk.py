@@ -1,4 +1,4 @@
-"""Run a :class:`~benchmarks.load.Job` with ``wrk`` and ``bench.lua``; read its one JSON line back."""
+"""Run a :class:`~benchmarks.job.Job` with ``wrk`` and ``bench.lua``; read its one JSON line back."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import math
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from benchmarks.load import Job, LoadResult
+from benchmarks.job import Job, LoadResult
 
 SCRIPT = Path(__file__).with_name("bench.lua")
 THREADS = 2  # wrk threads: enough to drive 16 connections from one core
@@ -40,22 +41,13 @@ def prelude(job: Job, threads: int) -> str:
 
 
 def run(job: Job, *, connections: int, seconds: float) -> LoadResult:
+    """Load ``job`` with wrk for ``seconds`` (rounded up) over ``connections`` connections."""
     threads = min(THREADS, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(prelude(job, threads) + SCRIPT.read_text())
     try:
         completed = subprocess.run(
-            [
-                "wrk",
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{max(1, math.ceil(seconds))}s",
-                "--timeout",
-                "30s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{job.port}",
-            ],
+            command(job, threads, connections, seconds, script.name),
             capture_output=True,
             text=True,
             timeout=seconds + 60,
@@ -66,7 +58,18 @@ def run(job: Job, *, connections: int, seconds: float) -> LoadResult:
     line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if completed.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr or completed.stdout}")
-    data = json.loads(line.removeprefix("BENCH_JSON "))
+    return result(json.loads(line.removeprefix("BENCH_JSON ")))
+
+
+def command(job: Job, threads: int, connections: int, seconds: float, script: str) -> list[str]:
+    """The wrk command line: whole seconds, a 30 s request timeout, the generated Lua script."""
+    duration = f"-d{max(1, math.ceil(seconds))}s"
+    url = f"http://127.0.0.1:{job.port}"
+    return ["wrk", f"-t{threads}", f"-c{connections}", duration, "--timeout", "30s", "-s", script, url]
+
+
+def result(data: dict[str, Any]) -> LoadResult:
+    """The :class:`LoadResult` of bench.lua's JSON line (microseconds become milliseconds)."""
     statuses = {str(k): int(v) for k, v in data["statuses"].items()}
     return LoadResult(
         generator="wrk",

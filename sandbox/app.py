@@ -20,30 +20,27 @@ from sandbox.http.auth import endpoints as auth_endpoints
 from sandbox.http.auth import views as auth_views
 from sandbox.http.control import auth as control_auth
 from sandbox.http.control import faults as control_faults
+from sandbox.http.control import health as control_health
 from sandbox.http.control import oauth as control_oauth
+from sandbox.http.control import routes as control_routes
 from sandbox.http.control import transfers as control_transfers
-from sandbox.http.control import views as control_views
-from sandbox.http.ui import views as ui_views
+from sandbox.http.ui import routes as ui_routes
 from sandbox.oauth import server as oauth_server
 from sandbox.wire import middleware
 
-# TEMPORARY (issue 10 in progress): imports that still register by side effect.
-from sandbox.http.control import provision as _provision  # noqa: F401,E402,I001
-from sandbox.http.ui import panel_faults, panel_oauth, panel_timeline, panel_transfers  # noqa: F401,E402,I001
-from sandbox.seeding import clients as _clients, transfers as _transfers  # noqa: F401,E402,I001
-
-# Every blueprint, in one place; each carries its own URL prefix (shown here for the reader).
+# Every blueprint with the URL prefix it is registered under, in one place. "" where the blueprint's rules
+# carry their whole path (the OAuth endpoints live under both /auth/v1 and /.well-known).
 BLUEPRINTS: list[tuple[Blueprint, str]] = [
     (api_accounts.bp, "/corporation/v1"),  # accounts, balances, statements
     (api_transfers.bp, "/corporation/v1"),  # transfers and approval
-    (api_docs.bp, "/"),  # /openapi.json and the offline /docs page
-    (auth_endpoints.bp, "/auth/v1"),  # token, revoke, introspect; /.well-known metadata
-    (auth_views.bp, "/auth/v1"),  # the consent pages
-    (control_views.bp, "/sandbox/v1"),  # health, reset, contracts, settings, clock, deposits
+    (api_docs.bp, ""),  # /openapi.json and the offline /docs page
+    (auth_endpoints.bp, ""),  # /auth/v1: token, revoke, introspect; /.well-known metadata
+    (auth_views.bp, ""),  # /auth/v1/authorization: the consent pages
+    (control_routes.bp, "/sandbox/v1"),  # health, reset, contracts, keys, settings, clock, deposits
     (control_oauth.bp, "/sandbox/v1"),  # clients, headless consent, grants, privileges
     (control_transfers.bp, "/sandbox/v1"),  # transfers as the bank sees them
     (control_faults.bp, "/sandbox/v1"),  # fault rules, incidents, request log, timeline
-    (ui_views.bp, "/sandbox/ui"),  # the dashboard
+    (ui_routes.bp, "/sandbox/ui"),  # the dashboard
 ]
 
 
@@ -60,8 +57,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     store.init_app(app)
     control_auth.init_app(app)
     oauth_server.init_app(app)
-    for blueprint, _prefix in BLUEPRINTS:
-        app.register_blueprint(blueprint)
-    app.add_url_rule("/healthz", "healthz", control_views.healthz)
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+    app.add_url_rule("/healthz", "healthz", control_health.healthz)
     middleware.init_app(app)  # last: the fault layer wraps everything
     return app

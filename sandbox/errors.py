@@ -1,6 +1,7 @@
-"""Typed errors and the one JSON error handler. Every public error code lives here (the catalogue).
+"""Typed errors and the one JSON error handler; the codes of requests, the control API and the store.
 
-Each ``BankError`` subclass carries a stable ``code``, an HTTP ``status`` and a Japanese and English
+The codes of each domain live beside it (``bank/transfers/errors.py``, ``oauth/errors.py``, ...); the one list
+of them all is :mod:`sandbox.http.catalogue`. Each ``BankError`` subclass carries a stable ``code``, an HTTP ``status`` and a Japanese and English
 message. Views never build error bodies themselves: they raise, and :func:`render` answers in the
 DESIGN §4 shape ``{"errorCode", "errorMessage", "errorDetails": [...], "transferErrorDetails": [...]}``.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, ClassVar
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -21,7 +22,6 @@ class BankError(Exception):
     status: ClassVar[int] = 500
     message_ja: ClassVar[str] = "システムエラーが発生しました。"
     message_en: ClassVar[str] = "An internal error occurred."
-    registry: ClassVar[dict[str, type[BankError]]] = {}
 
     def __init__(
         self,
@@ -39,13 +39,6 @@ class BankError(Exception):
             self.details.insert(0, {"errorDetailsCode": field or self.code, "errorDetailsMessage": detail})
         self.transfer_details = transfer_details or []
         self.headers = dict(headers or {})
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "code" in cls.__dict__:
-            if cls.code in BankError.registry:
-                raise TypeError(f"duplicate error code {cls.code}")
-            BankError.registry[cls.code] = cls
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"errorCode": self.code, "errorMessage": self.message_ja}
@@ -191,41 +184,31 @@ def render(error: BankError) -> Response:
     return response
 
 
-def catalogue() -> list[dict[str, Any]]:
-    """Every error code with its status and meaning, for the README and ``/sandbox/v1/errors``."""
-    return [
-        {
-            "code": cls.code,
-            "status": cls.status,
-            "messageJa": cls.message_ja,
-            "messageEn": cls.message_en,
-            "meaning": " ".join((cls.__doc__ or "").split()),
-        }
-        for cls in sorted(BankError.registry.values(), key=lambda c: (c.status, c.code))
-    ]
-
-
 def init_app(app: Flask) -> None:
+    """Answer every error in the DESIGN §4 shape: domain errors, HTTP errors and anything unexpected."""
     app.register_error_handler(BankError, render)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected)
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        if exc.code == 404:
-            return render(NotFound(f"no endpoint {request.method} {request.path}"))
-        if exc.code == 405:
-            return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
-        if exc.code == 413:
-            return render(PayloadTooLarge())
-        if exc.code == 400:
-            return render(MalformedJson(exc.description))
-        error = BankError(exc.description)
-        response = render(error)
-        response.status_code = exc.code or 500
-        return response
 
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Response:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return render(StoreBusy("another write held the store too long", headers={"Retry-After": "1"}))
-        app.logger.exception("unhandled error")
-        return render(BankError())
+def http_error(exc: HTTPException) -> Response:
+    """Werkzeug's HTTP errors (no route, wrong method, too large, bad JSON) as error codes."""
+    if exc.code == 404:
+        return render(NotFound(f"no endpoint {request.method} {request.path}"))
+    if exc.code == 405:
+        return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
+    if exc.code == 413:
+        return render(PayloadTooLarge())
+    if exc.code == 400:
+        return render(MalformedJson(exc.description))
+    response = render(BankError(exc.description))
+    response.status_code = exc.code or 500
+    return response
+
+
+def unexpected(exc: Exception) -> Response:
+    """A locked store is ``store_busy`` (retry); anything else is logged and answered ``internal_error``."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return render(StoreBusy("another write held the store too long", headers={"Retry-After": "1"}))
+    current_app.logger.exception("unhandled error")
+    return render(BankError())

@@ -231,13 +231,7 @@ def move_clock(
         contract = table().load_contract(db, contract_id)
         before = clock.contract_now(contract)
         target = before if target is None else target
-        if target < before:
-            raise ClockBackwards(
-                f"{clock.to_api(target)} is before the contract's current time {clock.to_api(before)}",
-                field="to",
-            )
-        if target >= clock.HORIZON:  # every caller is held to it, not only the control API
-            raise InvalidParameter(f"{clock.to_api(target)} is past the sandbox's horizon", field="to")
+        _check_target(before, target)
         ran = run_due(db, contract, target)
         columns = clock.clock_columns(mode or contract["clock_mode"], target)
         db.conn.execute(
@@ -255,3 +249,14 @@ def move_clock(
                 {"from": clock.to_db(before), "events": ran},
             )
         return {"from": before, "to": target, "eventsRun": ran}
+
+
+def _check_target(before: datetime, target: datetime) -> None:
+    """A clock moves forward only, and not past the sandbox's horizon."""
+    if target < before:
+        raise ClockBackwards(
+            f"{clock.to_api(target)} is before the contract's current time {clock.to_api(before)}",
+            field="to",
+        )
+    if target >= clock.HORIZON:  # every caller is held to it, not only the control API
+        raise InvalidParameter(f"{clock.to_api(target)} is past the sandbox's horizon", field="to")

@@ -9,19 +9,19 @@ once, with the effect each would have alone (transfers executing at 09:00 on a b
 from __future__ import annotations
 
 from sandbox.bank import contracts, fees
-from sandbox.bank.transfers import batch, lifecycle
+from sandbox.bank.transfers import batch, execution, lifecycle
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
 
 HANDLERS: dict[str, Handler] = {
-    lifecycle.EXECUTE_EVENT: lifecycle.execute_event,
+    execution.EXECUTE_EVENT: execution.execute_event,
     lifecycle.EXPIRE_EVENT: lifecycle.expire_event,
     fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
     incidents.EVENT: incidents.run_scheduled,
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {
-    lifecycle.EXECUTE_EVENT: batch.execute_events,
+    execution.EXECUTE_EVENT: batch.execute_events,
 }
 
 TABLE = Table(HANDLERS, BATCH_HANDLERS, contracts.get, contracts.decode)

@@ -1,7 +1,13 @@
 """The control API: authentication, contracts, settings, deposits, reset, errors in the DESIGN §4 shape."""
 
+import importlib
+import pkgutil
+
 import pytest
 
+import sandbox
+from sandbox.errors import BankError
+from sandbox.http import catalogue
 from tests.conftest import ADMIN_KEY
 
 
@@ -192,6 +198,30 @@ def test_otp_changes_with_the_contract_clock(control):
 def test_error_catalogue(control):
     codes = {e["code"] for e in control("GET", "/errors", status=200)["errors"]}
     assert {"clock_backwards", "contract_not_found", "sandbox_key_missing", "invalid_parameter"} <= codes
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def test_the_written_out_catalogue_holds_every_error_code():
+    """Every BankError subclass with a code, in whatever module of the sandbox it lives, is listed once."""
+    for found in pkgutil.walk_packages(sandbox.__path__, "sandbox."):
+        if not found.name.endswith("__main__"):
+            importlib.import_module(found.name)
+    coded = {
+        c for c in _subclasses(BankError) if "code" in c.__dict__ and c.__module__.startswith("sandbox.")
+    }
+    assert coded == set(catalogue.ERRORS)
+    assert len(catalogue.BY_CODE) == len(catalogue.ERRORS)  # no two classes share a code
+
+
+def test_the_catalogue_refuses_a_duplicate_code():
+    class Twin(BankError):
+        code = "invalid_parameter"
+
+    with pytest.raises(TypeError, match="duplicate error code invalid_parameter"):
+        catalogue._by_code((*catalogue.ERRORS, Twin))
 
 
 def test_create_isolated_contracts(control):

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from sandbox import errors
 from sandbox.cli import docs
+from sandbox.http import catalogue
 from sandbox.incidents import types as incident_types
 from sandbox.wire import rules as faults
 from tests.conftest import ROOT
@@ -20,7 +20,7 @@ def test_generated_sections_are_current():
     )
 
 
-@pytest.mark.parametrize("code", sorted(errors.BankError.registry))
+@pytest.mark.parametrize("code", sorted(catalogue.BY_CODE))
 def test_every_error_code_is_in_the_readme(code):
     assert f"`{code}`" in README
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.wire.rules import EFFECTS, draw
+from sandbox.wire.engine import draw
+from sandbox.wire.rules import EFFECTS
 from tests.conftest import ADMIN_KEY
 from tests.oauth_helpers import bearer, demo_client, mint_tokens
 

@@ -16,7 +16,7 @@ import requests
 
 from sandbox.bank import ledger
 from sandbox.store import connect
-from sandbox.wire.rules import draw
+from sandbox.wire.engine import draw
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.oauth_helpers import bearer, mint_tokens, mint_tokens_live
 from tests.transfer_helpers import OTHER_BANK, seal

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 
 import pytest
 from authlib.oauth2.rfc6749.errors import InvalidGrantError
@@ -434,3 +435,23 @@ def test_fresh_contracts_get_their_own_demo_client(client, control):
     tokens = mint_tokens(client, control, contract_id, f"{contract_id.lower()}-viewer")
     seen = client.get(ACCOUNTS, headers=bearer(tokens)).get_json()["accounts"]
     assert {a["contractId"] for a in seen} == {contract_id}
+
+
+def test_plain_http_on_a_lan_address_without_the_process_wide_switch(client, control, monkeypatch):
+    """A workshop container answers on http://<LAN address>: Authlib's HTTPS check is passed for this
+    server's requests only, not by setting AUTHLIB_INSECURE_TRANSPORT in the process environment."""
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    client_id, secret = demo_auth(control)
+    code = code_for(control)["code"]
+    lan = {"base_url": "http://10.0.0.5:8021"}
+    answer = client.post(
+        "/auth/v1/token",
+        data={"grant_type": "authorization_code", "code": code},
+        auth=(client_id, secret),
+        **lan,
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    token = answer.get_json()["access_token"]
+    data = {"token": token}
+    assert client.post("/auth/v1/introspect", data=data, auth=(client_id, secret), **lan).get_json()["active"]
+    assert "AUTHLIB_INSECURE_TRANSPORT" not in os.environ

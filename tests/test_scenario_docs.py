@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sandbox.cli.main import main
 from sandbox.scenario import checks, model
-from sandbox.scenario.setup import NAMES, Stage
+from sandbox.scenario.setup import Stage
+from sandbox.scenario.types import NAMES
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")

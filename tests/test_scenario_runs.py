@@ -17,11 +17,12 @@ import pytest
 from rich.console import Console
 
 from sandbox.bank import ledger
-from sandbox.http.client import ControlClient
+from sandbox.client import ControlClient
 from sandbox.scenario import model
+from sandbox.scenario.grader import Run
 from sandbox.scenario.reference_client.__main__ import Client as ReferenceClient
 from sandbox.scenario.report import Progress
-from sandbox.scenario.runner import Run, Runner
+from sandbox.scenario.runner import Runner
 from sandbox.scenario.target import Sandbox
 from sandbox.store import connect
 from tests.conftest import ADMIN_KEY, ROOT, LiveServer, start_server, stop_server

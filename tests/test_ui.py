@@ -391,6 +391,12 @@ def test_every_message_has_both_languages_and_every_literal_key_exists():
     assert used and used <= set(MESSAGES), sorted(used - set(MESSAGES))
 
 
+def test_no_message_key_is_in_two_pages_of_the_table():
+    from sandbox.http.ui.messages import MESSAGES, PARTS
+
+    assert sum(len(part) for part in PARTS) == len(MESSAGES)
+
+
 def test_a_contract_key_neither_sees_nor_removes_rules_for_every_contract(client, control):
     control("POST", "/faults", {"effect": "reset", "match": {"path": "/auth/v1/*"}}, status=201)
     key = control("POST", "/contracts/C0003/keys", status=201)["key"]

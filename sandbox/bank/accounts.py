@@ -10,6 +10,7 @@ from sandbox.bank import kana, ledger
 from sandbox.errors import AccountNotFound, InvalidParameter
 from sandbox.store import Database, insert, row, rows
 
+BANK_CODE = "0009"  # the Zengin code of the sandbox's own bank: every account it holds (DESIGN §3)
 ACCOUNT_TYPES = {"1": "普通", "2": "当座"}
 MAX_AMOUNT = 9_999_999_999  # the largest amount a single movement may carry in the sandbox
 

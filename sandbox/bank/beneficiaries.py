@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.bank import accounts, kana
-from sandbox.seeding.worlds import BANK_CODE
 from sandbox.store import Database
 
 FIELDS = (
@@ -98,24 +97,8 @@ def bank(code: str) -> ZenginBank | None:
 
 def check(db: Database, data: dict[str, Any]) -> tuple[Beneficiary | None, list[dict[str, str]]]:
     """Validate the five beneficiary fields; return the beneficiary or the problems found (all of them)."""
-    problems: list[dict[str, str]] = []
-    values = {}
-    for name in FIELDS:
-        value = data.get(name)
-        if not isinstance(value, str) or not value:
-            problems.append(problem(name, f"{name} is required (a string)"))
-        values[name] = value if isinstance(value, str) else ""
-    bank_code, branch_code = values["beneficiaryBankCode"], values["beneficiaryBranchCode"]
-    found_bank = found_branch = None
-    if bank_code and (not digits(bank_code, 4) or bank(bank_code) is None):
-        problems.append(problem("beneficiaryBankCode", f"no bank with code {bank_code!r} (4 digits, Zengin)"))
-    elif bank_code:
-        found_bank = bank(bank_code)
-        found_branch = found_bank.branches.get(branch_code)
-        if branch_code and found_branch is None:
-            problems.append(
-                problem("beneficiaryBranchCode", f"bank {bank_code} has no branch {branch_code!r} (3 digits)")
-            )
+    values, problems = _required(data)
+    problems += _bank_problems(values["beneficiaryBankCode"], values["beneficiaryBranchCode"])
     account_type, number = values["accountTypeCode"], values["accountNumber"]
     if account_type and account_type not in ACCOUNT_TYPES:
         problems.append(
@@ -123,28 +106,59 @@ def check(db: Database, data: dict[str, Any]) -> tuple[Beneficiary | None, list[
         )
     if number and not digits(number, 7):
         problems.append(problem("accountNumber", "accountNumber must be 7 digits (pad with leading zeros)"))
-    name = values["beneficiaryName"]
-    if name:
-        problems += kana_problems("beneficiaryName", name, NAME_MAX)
+    if values["beneficiaryName"]:
+        problems += kana_problems("beneficiaryName", values["beneficiaryName"], NAME_MAX)
     if problems:
         return None, problems
+    return _beneficiary(db, values), []
+
+
+def _required(data: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Each of the five fields as a string ("" when missing or not one), and a problem for each such."""
+    problems: list[dict[str, str]] = []
+    values = {}
+    for name in FIELDS:
+        value = data.get(name)
+        if not isinstance(value, str) or not value:
+            problems.append(problem(name, f"{name} is required (a string)"))
+        values[name] = value if isinstance(value, str) else ""
+    return values, problems
+
+
+def _bank_problems(bank_code: str, branch_code: str) -> list[dict[str, str]]:
+    """A bank code that is not a Zengin bank, or a branch code that bank does not have."""
+    if not bank_code:
+        return []
+    found = bank(bank_code) if digits(bank_code, 4) else None
+    if found is None:
+        return [problem("beneficiaryBankCode", f"no bank with code {bank_code!r} (4 digits, Zengin)")]
+    if branch_code and branch_code not in found.branches:
+        return [
+            problem("beneficiaryBranchCode", f"bank {bank_code} has no branch {branch_code!r} (3 digits)")
+        ]
+    return []
+
+
+def _beneficiary(db: Database, values: dict[str, str]) -> Beneficiary:
+    """The checked fields with the bank's and branch's kana names, and the sandbox account they name."""
+    bank_code, branch_code = values["beneficiaryBankCode"], values["beneficiaryBranchCode"]
+    account_type, number = values["accountTypeCode"], values["accountNumber"]
+    found_bank = bank(bank_code)
+    assert found_bank is not None  # checked by _bank_problems
     sandbox_account = (
         accounts.find_by_number(db, bank_code, branch_code, account_type, number)
-        if bank_code == BANK_CODE
+        if bank_code == accounts.BANK_CODE
         else None
     )
-    return (
-        Beneficiary(
-            bank_code=bank_code,
-            bank_name=kana.to_zengin(found_bank.kana),
-            branch_code=branch_code,
-            branch_name=kana.to_zengin(found_branch.kana),
-            account_type=account_type,
-            account_number=number,
-            name=name,
-            account_id=sandbox_account["id"] if sandbox_account else None,
-        ),
-        [],
+    return Beneficiary(
+        bank_code=bank_code,
+        bank_name=kana.to_zengin(found_bank.kana),
+        branch_code=branch_code,
+        branch_name=kana.to_zengin(found_bank.branches[branch_code].kana),
+        account_type=account_type,
+        account_number=number,
+        name=values["beneficiaryName"],
+        account_id=sandbox_account["id"] if sandbox_account else None,
     )
 
 

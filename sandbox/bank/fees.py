@@ -13,9 +13,6 @@ from typing import Any
 
 from sandbox import calendar, clock, events
 from sandbox.bank import contracts, ledger
-from sandbox.bank.beneficiaries import problem
-from sandbox.bank.transfers.errors import TransferItemInvalid
-from sandbox.bank.transfers.records import Item
 from sandbox.store import Database
 
 TIERS = ("sameBranch", "sameBank", "otherBank")
@@ -40,33 +37,6 @@ def transfer_fee(settings: dict[str, Any], fee_tier: str, amount: int) -> int:
 def fee_account(contract: dict[str, Any], fallback: str) -> str:
     """The EB fee account (§2(5)); the debited account when the contract has none on record."""
     return contract.get("fee_account_id") or fallback
-
-
-# -- transfer fees of a request -------------------------------------------------------------------
-
-
-def price(
-    contract: dict[str, Any], account: dict[str, Any], items: list[Item]
-) -> list[tuple[Item, str, int]]:
-    """Each item with its fee tier and fee, seen from the debited account; rejects paying oneself."""
-    settings = contracts.settings(contract)
-    priced, problems = [], []
-    for item in items:
-        ben = item.beneficiary
-        if ben.account_id == account["id"]:
-            problems.append(
-                {
-                    "itemId": str(item.item_id),
-                    "errorDetails": [problem("accountNumber", "the beneficiary is the debited account")],
-                }
-            )
-        fee_tier = tier(
-            ben.bank_code, ben.branch_code, own_bank=account["bank_code"], own_branch=account["branch_code"]
-        )
-        priced.append((item, fee_tier, transfer_fee(settings, fee_tier, item.amount)))
-    if problems:
-        raise TransferItemInvalid(transfer_details=problems)
-    return priced
 
 
 # -- the monthly contract fee ----------------------------------------------------------------------
@@ -99,23 +69,10 @@ def schedule_monthly_fee(db: Database, contract: dict[str, Any], after: datetime
 def charge_monthly_fee(db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime) -> Any:
     """Draw the monthly contract fee from the EB fee account, then queue next month's (§2(5))."""
     amount = int(contracts.settings(contract)["monthlyFee"])
-    payer = contract.get("fee_account_id")
     outcome: dict[str, Any] = {"month": event["payload"].get("month"), "amount": amount}
     if contract["status"] == "terminated":
         return {**outcome, "charged": False, "reason": "terminated"}  # no fee and no next month (§9)
-    if amount > 0 and payer and ledger.balance(db, payer) >= amount:
-        journal = ledger.post(
-            db,
-            contract_id=contract["id"],
-            kind="fee",
-            at=at,
-            ref=f"monthly:{outcome['month']}",
-            legs=[ledger.Leg(payer, -amount, "ﾃｽｳﾘﾖｳ"), ledger.Leg(ledger.FEE_INCOME, amount, "ﾃｽｳﾘﾖｳ")],
-        )
-        outcome.update(charged=True, journalId=journal, accountId=payer)
-    else:
-        # No overdraft in the sandbox: an unpaid fee is recorded on the timeline, not forced.
-        outcome.update(charged=False, reason="no fee" if amount <= 0 else "insufficient funds")
+    outcome.update(_draw(db, contract, amount, outcome["month"], at))
     events.record(
         db,
         contract["id"],
@@ -127,3 +84,22 @@ def charge_monthly_fee(db: Database, contract: dict[str, Any], event: dict[str, 
     )
     schedule_monthly_fee(db, contract, at + timedelta(days=1))
     return outcome
+
+
+def _draw(
+    db: Database, contract: dict[str, Any], amount: int, month: str | None, at: datetime
+) -> dict[str, Any]:
+    """The fee's journal from the EB fee account, or why there is none."""
+    payer = contract.get("fee_account_id")
+    if amount <= 0 or not payer or ledger.balance(db, payer) < amount:
+        # No overdraft in the sandbox: an unpaid fee is recorded on the timeline, not forced.
+        return {"charged": False, "reason": "no fee" if amount <= 0 else "insufficient funds"}
+    journal = ledger.post(
+        db,
+        contract_id=contract["id"],
+        kind="fee",
+        at=at,
+        ref=f"monthly:{month}",
+        legs=[ledger.Leg(payer, -amount, "ﾃｽｳﾘﾖｳ"), ledger.Leg(ledger.FEE_INCOME, amount, "ﾃｽｳﾘﾖｳ")],
+    )
+    return {"charged": True, "journalId": journal, "accountId": payer}

@@ -60,28 +60,24 @@ def post(
     )
     value_date = at.astimezone(clock.JST).date().isoformat()
     for leg in legs:
-        updated = db.conn.execute(
-            "UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance",
-            (leg.amount, leg.account_id),
-        ).fetchone()
-        if updated is None:
-            raise AccountNotFound(f"no ledger account {leg.account_id!r}")
-        db.conn.execute(
-            "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at,"
-            " description, counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                journal_id,
-                leg.account_id,
-                leg.amount,
-                updated[0],
-                value_date,
-                stamp,
-                leg.description,
-                leg.counterparty_kana,
-                leg.edi,
-            ),
-        )
+        _post_leg(db, journal_id, leg, value_date, stamp)
     return journal_id
+
+
+def _post_leg(db: Database, journal_id: int, leg: Leg, value_date: str, stamp: str) -> None:
+    """Move one account's balance by the leg and write its posting with the balance after."""
+    updated = db.conn.execute(
+        "UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance",
+        (leg.amount, leg.account_id),
+    ).fetchone()
+    if updated is None:
+        raise AccountNotFound(f"no ledger account {leg.account_id!r}")
+    db.conn.execute(
+        "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at,"
+        " description, counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # then the leg's texts: description, counterparty kana, EDI
+        (journal_id, leg.account_id, leg.amount, updated[0], value_date, stamp, *leg[2:]),
+    )
 
 
 class Book:

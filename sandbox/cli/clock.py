@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from sandbox.cli.main import CONTEXT, main, pass_client
-from sandbox.http.client import ControlClient
+from sandbox.cli.options import CONTEXT, contract_option, pass_client
+from sandbox.client import ControlClient
 
 
 def _line(view: dict[str, Any]) -> str:
@@ -26,10 +26,10 @@ def _targets(client: ControlClient, contract_id: str | None) -> list[str]:
     return [c["contractId"] for c in client.call("GET", "/contracts")["contracts"]]
 
 
-contract_option = click.option("--contract", "contract_id", help="One contract (default: every contract).")
+every_contract = contract_option(required=False, help="One contract (default: every contract).")
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def clock() -> None:
     """Contract clocks: each contract has its own, running or frozen, moving forward only.
 
@@ -42,7 +42,7 @@ def clock() -> None:
 
 
 @clock.command("show")
-@contract_option
+@every_contract
 @pass_client
 def show(client: ControlClient, contract_id: str | None) -> None:
     """Show the clock of one contract or of all.
@@ -57,7 +57,7 @@ def show(client: ControlClient, contract_id: str | None) -> None:
 
 @clock.command("advance")
 @click.argument("duration")
-@contract_option
+@every_contract
 @pass_client
 def advance(client: ControlClient, duration: str, contract_id: str | None) -> None:
     """Move clocks forward by DURATION (90m, 2h, 3d, 1w or ISO 8601 like PT2H), running due events.
@@ -77,7 +77,7 @@ def advance(client: ControlClient, duration: str, contract_id: str | None) -> No
 
 @clock.command("set")
 @click.argument("instant")
-@contract_option
+@every_contract
 @pass_client
 def set_(client: ControlClient, instant: str, contract_id: str | None) -> None:
     """Move clocks forward to INSTANT (ISO 8601; a time without offset is JST).
@@ -97,7 +97,7 @@ def _mode(client: ControlClient, contract_id: str | None, mode: str) -> None:
 
 
 @clock.command("freeze")
-@contract_option
+@every_contract
 @pass_client
 def freeze(client: ControlClient, contract_id: str | None) -> None:
     """Stop clocks where they are (time stands still until advanced or resumed).
@@ -110,7 +110,7 @@ def freeze(client: ControlClient, contract_id: str | None) -> None:
 
 
 @clock.command("resume")
-@contract_option
+@every_contract
 @pass_client
 def resume(client: ControlClient, contract_id: str | None) -> None:
     """Let frozen clocks run again with the wall clock, from where they stand.

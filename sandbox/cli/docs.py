@@ -12,24 +12,22 @@ from pathlib import Path
 
 import click
 
+from sandbox.cli.main import main as cli
+from sandbox.http import catalogue
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def error_table() -> str:
-    from sandbox import create_app, errors
-
-    create_app(
-        {"DATABASE": ":memory:", "ADMIN_KEY": "docs"}
-    )  # imports every subsystem, so every code registers
+    """The table of every error code: HTTP status, meaning, Japanese message."""
     lines = ["| code | HTTP | meaning | errorMessage |", "|---|---|---|---|"]
-    for entry in errors.catalogue():
+    for entry in catalogue.entries():
         lines.append(f"| `{entry['code']}` | {entry['status']} | {entry['meaning']} | {entry['messageJa']} |")
     return "\n".join(lines)
 
 
 def cli_reference() -> str:
-    from sandbox.cli.main import main
-
+    """The table of every command of the ``web21-sandbox`` group, with the first line of its help."""
     lines = []
 
     def walk(command: click.Command, path: list[str]) -> None:
@@ -40,11 +38,12 @@ def cli_reference() -> str:
         summary = (command.help or "").strip().splitlines()[0]
         lines.append(f"| `{' '.join(path)}` | {summary} |")
 
-    walk(main, ["web21-sandbox"])
+    walk(cli, ["web21-sandbox"])
     return "\n".join(["| command | what it does |", "|---|---|", *lines])
 
 
 def render(text: str) -> str:
+    """``text`` (the README) with its generated sections replaced by current ones."""
     for name, body in (("errors", error_table()), ("cli", cli_reference())):
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         text = pattern.sub(lambda m, body=body: f"{m[1]}{body}\n{m[2]}", text)

@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
-from sandbox.cli.main import CONTEXT, main, pass_client
-from sandbox.http.client import ControlClient
+from sandbox.cli.options import CONTEXT, contract_option, pass_client
+from sandbox.client import ControlClient
 from sandbox.incidents.types import KINDS
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def incident() -> None:
     """Bank-side incidents that change real state: revoked tokens, a suspended contract, maintenance...
 
@@ -42,34 +42,23 @@ INCIDENT_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
 LISTS = ("services", "privileges")
 
 
-def _incident_command(kind: str) -> None:
-    fields = KINDS[kind].fields
-    first = KINDS[kind].summary
+def _incident_command(kind: str) -> click.Command:
+    """``incident KIND``: its options are the incident type's fields (DESIGN §5), plus when to apply it."""
 
     @pass_client
     def command(
         client: ControlClient, contract_id: str, at: str | None, in_: str | None, **options: Any
     ) -> None:
-        body: dict[str, Any] = {"type": kind}
-        for name in fields:
-            value = options.get(name)
-            if value is not None:
-                body[name] = [v for v in value.split(",") if v] if name in LISTS else value
-        if at:
-            body["at"] = at
-        if in_:
-            body["in"] = in_
-        if options.get("days") is not None:
-            body["days"] = options["days"]
-        shown = client.call("POST", f"/contracts/{contract_id}/incidents", body)
+        shown = client.call("POST", f"/contracts/{contract_id}/incidents", _body(kind, at, in_, options))
         click.echo(_incident_line(shown))
         if "password" in shown:
             click.echo(f"new password for {shown['params']['userId']}: {shown['password']}")
 
-    command.__doc__ = f"{first}\n\n\b\nExample:\n  web21-sandbox incident {kind} --contract C0001" + _example(
-        kind
+    command.__doc__ = (
+        f"{KINDS[kind].summary}\n\n\b\nExample:\n  web21-sandbox incident {kind} --contract C0001"
+        + _example(kind)
     )
-    for name in reversed(fields):
+    for name in reversed(KINDS[kind].fields):
         flag, extra = INCIDENT_OPTIONS[name]
         command = click.option(flag, name, **extra)(command)
     if kind == "return-funds":
@@ -78,10 +67,23 @@ def _incident_command(kind: str) -> None:
         command
     )
     command = click.option("--at", help="Apply at this contract time (ISO 8601).")(command)
-    command = click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")(
-        command
-    )
-    incident.command(kind, context_settings=CONTEXT)(command)
+    return click.command(kind, context_settings=CONTEXT)(contract_option()(command))
+
+
+def _body(kind: str, at: str | None, in_: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """``POST /sandbox/v1/contracts/{id}/incidents`` from the command's options (lists split on commas)."""
+    body: dict[str, Any] = {"type": kind}
+    for name in KINDS[kind].fields:
+        value = options.get(name)
+        if value is not None:
+            body[name] = [v for v in value.split(",") if v] if name in LISTS else value
+    if at:
+        body["at"] = at
+    if in_:
+        body["in"] = in_
+    if options.get("days") is not None:
+        body["days"] = options["days"]
+    return body
 
 
 def _example(kind: str) -> str:
@@ -99,7 +101,7 @@ def _example(kind: str) -> str:
 
 
 for _kind in KINDS:
-    _incident_command(_kind)
+    incident.add_command(_incident_command(_kind))
 
 
 def _incident_line(shown: dict[str, Any]) -> str:
@@ -111,7 +113,7 @@ def _incident_line(shown: dict[str, Any]) -> str:
 
 
 @incident.command("list")
-@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@contract_option()
 @pass_client
 def incident_list(client: ControlClient, contract_id: str) -> None:
     """List a contract's incidents: scheduled, active windows, done, failed, cancelled.
@@ -126,7 +128,7 @@ def incident_list(client: ControlClient, contract_id: str) -> None:
 
 @incident.command("end")
 @click.argument("incident_id", type=int)
-@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@contract_option()
 @pass_client
 def incident_end(client: ControlClient, incident_id: int, contract_id: str) -> None:
     """Cancel a scheduled incident, or close a window now (maintenance over, the user logged out).

@@ -6,18 +6,14 @@ import json
 from typing import Any
 
 import click
-import requests
 
-from sandbox.cli.main import CONTEXT, echo_json, main, pass_client
-from sandbox.http.client import ControlClient
-
-contract_option = click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
-
+from sandbox.cli.options import CONTEXT, contract_option, echo_json, pass_client
+from sandbox.client import ControlClient
 
 # -- clients ----------------------------------------------------------------------------------------
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def client() -> None:
     """Registered clients (§5(2)): client ID, encryption key, client password and web server URL.
 
@@ -29,7 +25,7 @@ def client() -> None:
 
 
 @client.command("register")
-@contract_option
+@contract_option()
 @click.option("--redirect-uri", required=True, help="Your web server URL: the only allowed redirect_uri.")
 @click.option("--secret", help="Client password (8-128 characters; default: generated and printed once).")
 @click.option("--name", help="A name shown on the consent screen.")
@@ -54,7 +50,7 @@ def client_register(
 
 
 @client.command("list")
-@contract_option
+@contract_option()
 @pass_client
 def client_list(cc: ControlClient, contract_id: str) -> None:
     """List a contract's clients: client ID, type, redirect URI, current key id.
@@ -73,7 +69,7 @@ def client_list(cc: ControlClient, contract_id: str) -> None:
 # -- tokens -----------------------------------------------------------------------------------------
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def token() -> None:
     """Tokens: mint them without a browser (CI), list grants, revoke.
 
@@ -86,7 +82,7 @@ def token() -> None:
 
 
 @token.command("mint")
-@contract_option
+@contract_option()
 @click.option("--user", required=True, help="利用者ID who consents, e.g. c0001-viewer.")
 @click.option("--scope", default="account offline_access", show_default=True)
 @click.option("--client-id", help="Client to mint for (default: the contract's demo client).")
@@ -115,25 +111,14 @@ def token_mint(
         client_id, client_secret = demo["clientId"], demo["demoClientSecret"]
     elif client_secret is None:
         raise click.UsageError("--client-secret is required with --client-id")
-    granted = cc.call(
-        "POST",
-        f"/contracts/{contract_id}/authorizations",
-        {"userId": user, "clientId": client_id, "scope": scope},
-    )
-    status, answer = _token_request(
-        cc, {"grant_type": "authorization_code", "code": granted["code"]}, (client_id, client_secret or "")
-    )
-    if status != 200:
-        raise click.ClickException(
-            f"token endpoint answered {status}: {json.dumps(answer, ensure_ascii=False)}"
-        )
-    if as_env:
-        click.echo(f"WEB21_ACCESS_TOKEN={answer['access_token']}")
-        if answer.get("refresh_token"):
-            click.echo(f"WEB21_REFRESH_TOKEN={answer['refresh_token']}")
-        click.echo(f"WEB21_CLIENT_ID={client_id}")
+    answer = _mint(cc, contract_id, user, scope, (client_id, client_secret or ""))
+    if not as_env:
+        echo_json(answer)
         return
-    echo_json(answer)
+    click.echo(f"WEB21_ACCESS_TOKEN={answer['access_token']}")
+    if answer.get("refresh_token"):
+        click.echo(f"WEB21_REFRESH_TOKEN={answer['refresh_token']}")
+    click.echo(f"WEB21_CLIENT_ID={client_id}")
 
 
 def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
@@ -144,21 +129,25 @@ def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
     return demo
 
 
-def _token_request(cc: ControlClient, data: dict[str, str], auth: tuple[str, str]) -> tuple[int, Any]:
-    """POST /auth/v1/token over HTTP (``--url``) or in-process, like every other CLI call."""
-    if cc.url:
-        try:
-            response = requests.post(f"{cc.url}/auth/v1/token", data=data, auth=auth, timeout=60)
-        except requests.ConnectionError as exc:
-            raise click.ClickException(f"cannot reach the sandbox at {cc.url}: is it running?") from exc
-        return response.status_code, response.json()
-    with cc.app().test_client() as test_client:
-        response = test_client.post("/auth/v1/token", data=data, auth=auth)
-        return response.status_code, response.get_json()
+def _mint(
+    cc: ControlClient, contract_id: str, user: str, scope: str, auth: tuple[str, str]
+) -> dict[str, Any]:
+    """Grant consent through the control API, then exchange the code at ``/auth/v1/token``."""
+    granted = cc.call(
+        "POST",
+        f"/contracts/{contract_id}/authorizations",
+        {"userId": user, "clientId": auth[0], "scope": scope},
+    )
+    status, answer = cc.token({"grant_type": "authorization_code", "code": granted["code"]}, auth)
+    if status != 200:
+        raise click.ClickException(
+            f"token endpoint answered {status}: {json.dumps(answer, ensure_ascii=False)}"
+        )
+    return answer
 
 
 @token.command("list")
-@contract_option
+@contract_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
 @pass_client
 def token_list(cc: ControlClient, contract_id: str, as_json: bool) -> None:
@@ -184,7 +173,7 @@ def token_list(cc: ControlClient, contract_id: str, as_json: bool) -> None:
 
 @token.command("revoke")
 @click.argument("grant_id", type=int)
-@contract_option
+@contract_option()
 @pass_client
 def token_revoke(cc: ControlClient, grant_id: int, contract_id: str) -> None:
     """Revoke a grant and every token it issued.
@@ -200,7 +189,7 @@ def token_revoke(cc: ControlClient, grant_id: int, contract_id: str) -> None:
 # -- users ------------------------------------------------------------------------------------------
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def user() -> None:
     """Users (利用者ID): server-connection privileges and lockouts.
 
@@ -212,7 +201,7 @@ def user() -> None:
 
 
 @user.command("privileges")
-@contract_option
+@contract_option()
 @click.option("--user", "login_id", required=True, help="利用者ID, e.g. c0001-clerk.")
 @click.argument("privileges", nargs=-1, type=click.Choice(["account", "transfer", "transfer-approval"]))
 @pass_client
@@ -232,7 +221,7 @@ def user_privileges(cc: ControlClient, contract_id: str, login_id: str, privileg
 
 
 @user.command("unlock")
-@contract_option
+@contract_option()
 @click.option("--user", "login_id", required=True, help="利用者ID, e.g. c0001-viewer.")
 @pass_client
 def user_unlock(cc: ControlClient, contract_id: str, login_id: str) -> None:

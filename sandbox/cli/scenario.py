@@ -11,9 +11,13 @@ import click
 from rich.console import Console
 
 from sandbox import config
-from sandbox.cli.main import CONTEXT, main, pass_client
-from sandbox.http.client import ControlClient
+from sandbox.cli.options import CONTEXT, contract_option, pass_client
+from sandbox.client import ControlClient
 from sandbox.scenario import model
+from sandbox.scenario.grader import Run
+from sandbox.scenario.report import Progress, render, write_junit
+from sandbox.scenario.runner import Runner
+from sandbox.scenario.target import LocalServer, RunAbort, Sandbox, check_reachable
 
 dir_option = click.option(
     "--dir",
@@ -32,7 +36,7 @@ def _load(name: str, directory: str) -> model.Scenario:
         raise click.ClickException(str(exc)) from exc
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def scenario() -> None:
     """Rehearsal scenarios: timed stories of clock moves, faults and incidents that grade a client.
 
@@ -121,8 +125,6 @@ def check(files: tuple[str, ...], directory: str) -> None:
 @contextlib.contextmanager
 def _served(client: ControlClient) -> Iterator[ControlClient]:
     """The sandbox to play on: the one at ``--url``, else a local server started for the run."""
-    from sandbox.scenario.target import LocalServer, RunAbort, check_reachable
-
     try:
         if client.url:
             check_reachable(client.url)
@@ -139,9 +141,8 @@ def _served(client: ControlClient) -> Iterator[ControlClient]:
 @click.option("--all", "run_all", is_flag=True, help="Run every scenario of --dir.")
 @click.option("--client-cmd", help="Start this command as the client under test (JSON commands on stdin).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
-@click.option(
-    "--contract",
-    "contract_id",
+@contract_option(
+    required=False,
     help="Play on this existing contract (e.g. a workshop participant's, with its contract key) "
     "instead of a fresh one.",
 )
@@ -170,34 +171,42 @@ def run(
       web21-sandbox --url http://workshop:8021 --key sbx_w0007_... scenario run token-refresh \\
           --contract W0007 --client-cmd "python -m my_app.driver"
     """
-    from sandbox.scenario.report import Progress, render, write_junit
-    from sandbox.scenario.runner import Runner
-    from sandbox.scenario.target import Sandbox
-
     if run_all:
         names = tuple(p.stem for p in model.bundled(directory))
     if not names:
         raise click.UsageError("name a scenario (or file), or pass --all")
     scenarios = [_load(name, directory) for name in names]
     console = Console(highlight=False, soft_wrap=True)
-    runs = []
     with _served(client) as served:
-        for found in scenarios:
-            progress = Progress(console, lang)
-            runner = Runner(
-                found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id
-            )
-            result = runner.run()
-            render(result, console, lang)
-            runs.append(result)
+        runs = [_play(found, served, client_cmd, contract_id, console, lang) for found in scenarios]
     if junit_path:
         write_junit(runs, Path(junit_path))
         console.print(f"JUnit XML written to {junit_path}")
     if len(runs) > 1:
-        console.rule("summary")
-        for result in runs:
-            console.print(
-                f"  {'PASS' if result.passed else 'FAIL'}  {result.scenario.name:<24} {result.seconds:6.1f} s"
-            )
+        _summary(runs, console)
     if not all(r.passed for r in runs):
         raise SystemExit(1)
+
+
+def _play(
+    found: model.Scenario,
+    served: ControlClient,
+    client_cmd: str | None,
+    contract_id: str | None,
+    console: Console,
+    lang: str,
+) -> Run:
+    """Run one scenario with live progress, then print its report."""
+    progress = Progress(console, lang)
+    runner = Runner(found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id)
+    result = runner.run()
+    render(result, console, lang)
+    return result
+
+
+def _summary(runs: list[Run], console: Console) -> None:
+    console.rule("summary")
+    for result in runs:
+        console.print(
+            f"  {'PASS' if result.passed else 'FAIL'}  {result.scenario.name:<24} {result.seconds:6.1f} s"
+        )

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from sandbox.cli.main import CONTEXT, echo_json, main, pass_client
-from sandbox.http.client import ControlClient
+from sandbox.cli.options import CONTEXT, contract_option, echo_json, pass_client
+from sandbox.client import ControlClient
 
 
 def pad(text: str, width: int) -> str:
@@ -27,7 +27,7 @@ def line(req: dict[str, Any]) -> str:
     )
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def transfers() -> None:
     """Transfer requests (振込依頼) of a contract, with their status and history.
 
@@ -40,7 +40,7 @@ def transfers() -> None:
 
 
 @transfers.command("list")
-@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@contract_option()
 @click.option("--status", help="Only this status code (2 申請中, 11 予約中, 20 手続済, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON answer instead of one line each.")
 @pass_client
@@ -66,7 +66,7 @@ def list_(client: ControlClient, contract_id: str, status: str | None, as_json: 
 
 @transfers.command("show")
 @click.argument("apply_no")
-@click.option("--contract", "contract_id", required=True, help="Contract id, e.g. C0001.")
+@contract_option()
 @pass_client
 def show(client: ControlClient, contract_id: str, apply_no: str) -> None:
     """Show one request as JSON: items (beneficiaries in clear), fees and every status transition.

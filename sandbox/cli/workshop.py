@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from sandbox.cli.main import CONTEXT, main, pass_client
-from sandbox.http.client import ControlClient
+from sandbox.cli.options import CONTEXT, pass_client
+from sandbox.client import ControlClient
 
 
-@main.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def workshop() -> None:
     """Workshops: many participants on one sandbox, each with an isolated contract, key and clock.
 

@@ -1,4 +1,7 @@
-"""Errors of the fault engine and of bank-side incidents: what a client sees, and bad control input."""
+"""Errors of bank-side incidents and service hours: what a client sees, and bad control input.
+
+The fault rules' errors are in ``sandbox/wire/errors.py``.
+"""
 
 from __future__ import annotations
 
@@ -23,30 +26,6 @@ class Maintenance(BankError):
     message_en = "The service is under maintenance."
 
 
-class RateLimited(BankError):
-    """Too many requests; ``Retry-After`` says how many seconds to wait (a fault rule's effect)."""
-
-    code, status = "rate_limited", 429
-    message_ja = "リクエストが集中しています。しばらくしてから再度お試しください。"
-    message_en = "Too many requests."
-
-
-class ServiceUnavailable(BankError):
-    """The service is temporarily unavailable (a fault rule's ``http_error`` with status 503)."""
-
-    code, status = "service_unavailable", 503
-    message_ja = "ただいまサービスをご利用いただけません。"
-    message_en = "The service is temporarily unavailable."
-
-
-class RequestRejected(BankError):
-    """The request was refused with a 4xx status by a fault rule's ``http_error`` effect."""
-
-    code, status = "request_rejected", 400
-    message_ja = "リクエストを受け付けできませんでした。"
-    message_en = "The request was rejected."
-
-
 class DoubleLogin(BankError):
     """The user is logged in to internet banking at the same time; their tokens fail until they log out."""
 
@@ -56,27 +35,6 @@ class DoubleLogin(BankError):
 
 
 # -- bad control input --------------------------------------------------------------------------------
-
-
-class UnknownFaultEffect(BankError):
-    """A fault rule named an effect that does not exist, or gave it unknown parameters."""
-
-    code, status = "unknown_fault_effect", 400
-    message_ja, message_en = "指定された障害の種類は存在しません。", "No such fault effect."
-
-
-class UnknownFaultTrigger(BankError):
-    """A fault rule's trigger has an unknown key (known: probability, seed, nth, after, times, window)."""
-
-    code, status = "unknown_fault_trigger", 400
-    message_ja, message_en = "指定された発生条件は存在しません。", "No such fault trigger."
-
-
-class FaultNotFound(BankError):
-    """No fault rule with this id (or not one this key may see)."""
-
-    code, status = "fault_not_found", 404
-    message_ja, message_en = "指定された障害ルールは存在しません。", "No such fault rule."
 
 
 class UnknownIncident(BankError):

@@ -3,13 +3,12 @@
 One-shot incidents (``suspend``, ``revoke-tokens``, ``return-funds``...) change state through their
 owner's domain code, at once or when the contract clock reaches ``at``. Window incidents
 (``maintenance``, ``double-login``) are intervals on the contract clock that the fault layer enforces on
-every request (:func:`blocking`). Nothing happens to a terminated contract (§8, §9).
+every request (``windows.py``). Nothing happens to a terminated contract (§8, §9).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,19 +17,15 @@ from sandbox.bank import contracts
 from sandbox.errors import BankError, InvalidParameter
 from sandbox.incidents.errors import (
     ContractTerminated,
-    DoubleLogin,
     IncidentNotApplicable,
     IncidentNotFound,
-    Maintenance,
     UnknownIncident,
 )
 from sandbox.incidents.parameters import duration, instant
 from sandbox.incidents.types import KINDS
-from sandbox.oauth.errors import bearer_challenge
 from sandbox.store import Database, insert, row, rows, transaction
 
 EVENT = "incident"
-PERIODS = {"nightly": timedelta(days=1), "weekly": timedelta(weeks=1)}
 HIDDEN = ("passwordHash",)  # never shown back
 
 
@@ -55,17 +50,22 @@ def create(db: Database, contract_id: str, data: dict[str, Any]) -> dict[str, An
         params = kind.check(db, contract, given, now)
         shown_once = params.pop("_password", None)
         incident_id = insert(db, "incidents", _columns(kind_name, contract_id, params, due, now))
-        if kind.window:
-            _open_window(db, incident_id, kind_name, params, due)
-            _note(db, get(db, contract_id, incident_id), now, _window_text(get(db, contract_id, incident_id)))
-        elif due > now:
-            event_id = events.schedule(db, contract_id, due, EVENT, {"incidentId": incident_id})
-            db.conn.execute("UPDATE incidents SET event_id = ? WHERE id = ?", (event_id, incident_id))
-            _note(db, get(db, contract_id, incident_id), now, f"scheduled for {clock.to_api(due)}")
-        else:
-            _apply(db, get(db, contract_id, incident_id), now)
+        _set_in_motion(db, get(db, contract_id, incident_id), due, now)
     view = public(get(db, contract_id, incident_id))
     return {**view, **({"password": shown_once} if shown_once else {})}
+
+
+def _set_in_motion(db: Database, incident: dict[str, Any], due: datetime, now: datetime) -> None:
+    """Open a window incident, schedule a one-shot for ``due``, or apply it now when due already."""
+    if KINDS[incident["type"]].window:
+        _open_window(db, incident["id"], incident["type"], incident["params"], due)
+        _note(db, incident, now, _window_text(get(db, incident["contract_id"], incident["id"])))
+    elif due > now:
+        event_id = events.schedule(db, incident["contract_id"], due, EVENT, {"incidentId": incident["id"]})
+        db.conn.execute("UPDATE incidents SET event_id = ? WHERE id = ?", (event_id, incident["id"]))
+        _note(db, incident, now, f"scheduled for {clock.to_api(due)}")
+    else:
+        _apply(db, incident, now)
 
 
 def _due(data: dict[str, Any], now: datetime) -> datetime:
@@ -118,30 +118,31 @@ def _open_window(db: Database, incident_id: int, kind: str, params: dict[str, An
 
 def _apply(db: Database, incident: dict[str, Any], at: datetime) -> None:
     """Run a one-shot incident at ``at``; a state that no longer fits marks it failed, with the reason."""
-    status, result = "done", None
     try:
-        with db.atomic():
-            contract = contracts.get(db, incident["contract_id"])
-            if contract["status"] == "terminated":
-                raise ContractTerminated(f"contract {contract['id']} is terminated")
-            kind = KINDS[incident["type"]]
-            if kind.recheck:
-                kind.check(db, contract, incident["params"], at)
-            result = kind.apply(db, contract, incident["params"], at)
-            if incident["type"] == "terminate":
-                on_terminate(db, contract["id"], at)
+        status, result = "done", _run(db, incident, at)
     except BankError as exc:
         status, result = "failed", {"errorCode": exc.code, "detail": exc.detail or exc.message_en}
+    text = json.dumps(result, ensure_ascii=False)
     db.conn.execute(
         "UPDATE incidents SET status = ?, applied_at = ?, result = ? WHERE id = ?",
-        (status, clock.to_db(at), json.dumps(result, ensure_ascii=False), incident["id"]),
+        (status, clock.to_db(at), text, incident["id"]),
     )
-    _note(
-        db,
-        incident,
-        at,
-        f"{'applied' if status == 'done' else 'failed'}: {json.dumps(result, ensure_ascii=False)}",
-    )
+    _note(db, incident, at, f"{'applied' if status == 'done' else 'failed'}: {text}")
+
+
+def _run(db: Database, incident: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The incident's own change, all or nothing (a savepoint inside the caller's transaction)."""
+    with db.atomic():
+        contract = contracts.get(db, incident["contract_id"])
+        if contract["status"] == "terminated":
+            raise ContractTerminated(f"contract {contract['id']} is terminated")
+        kind = KINDS[incident["type"]]
+        if kind.recheck:
+            kind.check(db, contract, incident["params"], at)
+        result = kind.apply(db, contract, incident["params"], at)
+        if incident["type"] == "terminate":
+            on_terminate(db, contract["id"], at)
+        return result
 
 
 def _note(db: Database, incident: dict[str, Any], at: datetime, text: str) -> None:
@@ -178,23 +179,31 @@ def end(db: Database, contract_id: str, incident_id: int) -> dict[str, Any]:
     with transaction(db):
         found = get(db, contract_id, incident_id)
         if found["status"] == "scheduled":
-            db.conn.execute("UPDATE incidents SET status = 'cancelled' WHERE id = ?", (incident_id,))
-            if found["event_id"]:
-                db.conn.execute(
-                    "UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
-                    (found["event_id"],),
-                )
-            _note(db, found, now, "cancelled")
+            _cancel(db, found, now)
         elif found["status"] == "active":
-            stamp = clock.to_db(now)
-            ends = min(found["ends_at"] or stamp, stamp)
-            db.conn.execute(
-                "UPDATE incidents SET status = 'done', ends_at = ? WHERE id = ?", (ends, incident_id)
-            )
-            _note(db, found, now, "ended")
+            _close(db, found, now)
         else:
             raise IncidentNotApplicable(f"incident {incident_id} is {found['status']}: nothing to end")
     return public(get(db, contract_id, incident_id))
+
+
+def _cancel(db: Database, incident: dict[str, Any], now: datetime) -> None:
+    """A scheduled incident is cancelled with its clock event."""
+    db.conn.execute("UPDATE incidents SET status = 'cancelled' WHERE id = ?", (incident["id"],))
+    if incident["event_id"]:
+        db.conn.execute(
+            "UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+            (incident["event_id"],),
+        )
+    _note(db, incident, now, "cancelled")
+
+
+def _close(db: Database, incident: dict[str, Any], now: datetime) -> None:
+    """An open window closes now (or stays closed at its end, when that is already past)."""
+    stamp = clock.to_db(now)
+    ends = min(incident["ends_at"] or stamp, stamp)
+    db.conn.execute("UPDATE incidents SET status = 'done', ends_at = ? WHERE id = ?", (ends, incident["id"]))
+    _note(db, incident, now, "ended")
 
 
 def on_terminate(db: Database, contract_id: str, at: datetime) -> None:
@@ -213,47 +222,6 @@ def on_terminate(db: Database, contract_id: str, at: datetime) -> None:
         "UPDATE incidents SET status = 'done', ends_at = ? WHERE contract_id = ? AND status = 'active'",
         (stamp, contract_id),
     )
-
-
-# -- enforcement (called by the fault layer on every attributed request) -----------------------------------
-
-
-def blocking(
-    db: Database, contract_id: str | None, user_id: str | None, now: datetime | None
-) -> tuple[BankError, str] | None:
-    """The error an open window imposes on this request now, with a label for the request log."""
-    if contract_id is None or now is None:
-        return None
-    stamp = clock.to_db(now)
-    found = rows(
-        db,
-        "SELECT id, type, user_id, starts_at, ends_at, recur, params FROM incidents"
-        " WHERE contract_id = ? AND status = 'active' AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)",
-        (contract_id, stamp, stamp),
-    )
-    for incident in found:
-        label = f"incident:{incident['type']}#{incident['id']}"
-        if incident["type"] == "double-login" and incident["user_id"] == user_id:
-            detail = f"{user_id} is logged in to internet banking (incident {incident['id']})"
-            challenge = bearer_challenge("double_login", detail)  # RFC 6750 §3: 403 carries a challenge too
-            return DoubleLogin(detail, headers={"WWW-Authenticate": challenge}), label
-        if incident["type"] == "maintenance":
-            until = window_end(incident, now)
-            if until is not None:
-                wait = max(1, math.ceil((until - now).total_seconds()))
-                detail = f"maintenance until {clock.to_api(until)} (contract clock)"
-                return Maintenance(detail, headers={"Retry-After": str(wait)}), label
-    return None
-
-
-def window_end(incident: dict[str, Any], now: datetime) -> datetime | None:
-    """When the maintenance occurrence covering ``now`` ends, or None when ``now`` is outside every one."""
-    params = json.loads(incident["params"]) if isinstance(incident["params"], str) else incident["params"]
-    start, length = clock.from_db(incident["starts_at"]), timedelta(seconds=params["seconds"])
-    period = PERIODS.get(incident["recur"] or "")
-    if period:
-        start += period * ((now - start) // period)
-    return start + length if start <= now < start + length else None
 
 
 # -- reading ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sandbox.errors import InvalidParameter
 from sandbox.incidents import operations as ops
 from sandbox.incidents import parameters as params_
 from sandbox.incidents.errors import IncidentNotApplicable
-from sandbox.oauth import models
+from sandbox.oauth import grants
 from sandbox.store import Database
 
 Check = Callable[[Database, dict[str, Any], dict[str, Any], datetime], dict[str, Any]]
@@ -50,7 +50,7 @@ def _check_revoke(
 def _revoke(db: Database, contract: dict[str, Any], params: dict[str, Any], at: datetime) -> dict[str, Any]:
     """The bank ends grants before their expiry (§5(5)②): by contract, user and/or client."""
     user = params_.user(db, contract, params, required=False)
-    count = models.revoke_grants(
+    count = grants.revoke_grants(
         db,
         contract["id"],
         at=at,
@@ -82,7 +82,7 @@ def _password(db: Database, contract: dict[str, Any], params: dict[str, Any], at
         " WHERE id = ?",
         (params["passwordHash"], user["id"]),
     )
-    count = models.revoke_grants(db, contract["id"], at=at, reason="password_changed", user_id=user["id"])
+    count = grants.revoke_grants(db, contract["id"], at=at, reason="password_changed", user_id=user["id"])
     return {"grantsRevoked": count}
 
 
@@ -105,7 +105,7 @@ def _privileges(
     )
     count = 0
     if not params["privileges"]:
-        count = models.revoke_grants(
+        count = grants.revoke_grants(
             db, contract["id"], at=at, reason="privilege_removed", user_id=user["id"]
         )
     return {"before": user["privileges"], "after": params["privileges"], "grantsRevoked": count}
@@ -187,7 +187,7 @@ def _terminate(
 ) -> dict[str, Any]:
     """The Web21 contract ends and the service with it (§8, §9): every grant ends too."""
     result = _status_apply("terminated")(db, contract, params, at)
-    result["grantsRevoked"] = models.revoke_grants(db, contract["id"], at=at, reason="contract_terminated")
+    result["grantsRevoked"] = grants.revoke_grants(db, contract["id"], at=at, reason="contract_terminated")
     return result
 
 

@@ -1,9 +1,10 @@
 """Everything a bearer-token request needs, read in one query: the token row, its grant, user and
 contract, when the contract's next event is due, and whether the contract has children.
 
-The fault layer reads it to attribute the request (``control/identify.py``) and leaves it in the WSGI
-environ under :data:`ENVIRON_KEY`; the protector (``protect.py``) takes it from there instead of reading
-the same rows again, which keeps a banking read at a handful of statements.
+Step 3 of the bearer check: the fault layer (``wire/middleware.py``) reads it through
+``wire/identify.py`` to attribute the request and leaves it in the WSGI environ under
+:data:`ENVIRON_KEY`; the protector (``protect.py``) takes it from there instead of reading the same
+rows again, which keeps a banking read at a handful of statements.
 """
 
 from __future__ import annotations

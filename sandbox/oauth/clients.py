@@ -21,12 +21,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from sandbox import clock
 from sandbox.bank import users
+from sandbox.bank.keys import KEY_BYTES as KEY_BYTES  # the key store is the bank's (§5(2)②), re-exported
+from sandbox.bank.keys import add_key, current_key
+from sandbox.bank.keys import find_key as find_key
+from sandbox.bank.keys import key_bytes as key_bytes
+from sandbox.bank.keys import keys as keys
+from sandbox.bank.keys import retire_key as retire_key
 from sandbox.errors import InvalidParameter
 from sandbox.oauth import scopes
 from sandbox.oauth.errors import ClientNotFound, RedirectUriInvalid
 from sandbox.store import Database, insert, row, rows
-
-KEY_BYTES = 32  # the encryption key of §5(2)② (AES-256-GCM, used as JWE "dir" key)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,44 +147,6 @@ def register(
     return {**view, **({"clientSecret": secret} if secret else {})}
 
 
-def add_key(db: Database, client_id: str, at: datetime, *, draw: Any = secrets.token_bytes) -> dict[str, Any]:
-    """Issue a new encryption key; it becomes the current one (earlier keys stay until retired)."""
-    key = {
-        "kid": f"k-{draw(5).hex()}",
-        "client_id": client_id,
-        "key": base64.urlsafe_b64encode(draw(KEY_BYTES)).decode().rstrip("="),
-        "created_at": clock.to_db(at),
-    }
-    insert(db, "oauth_client_keys", key)
-    return key
-
-
-def retire_key(db: Database, kid: str, at: datetime) -> None:
-    db.conn.execute(
-        "UPDATE oauth_client_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL",
-        (clock.to_db(at), kid),
-    )
-
-
-def keys(db: Database, client_id: str) -> list[dict[str, Any]]:
-    """Every key of the client, newest first (retired ones included, with ``retired_at``)."""
-    return rows(
-        db,
-        "SELECT * FROM oauth_client_keys WHERE client_id = ? ORDER BY created_at DESC, rowid DESC",
-        (client_id,),
-    )
-
-
-def find_key(db: Database, kid: str) -> dict[str, Any] | None:
-    """A key by its key id (the JWE ``kid``), whichever client it belongs to."""
-    return row(db, "SELECT * FROM oauth_client_keys WHERE kid = ?", (kid,))
-
-
-def key_bytes(key: dict[str, Any]) -> bytes:
-    text = key["key"]
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def get(db: Database, client_id: str, contract_id: str | None = None) -> dict[str, Any]:
     """A client row (of ``contract_id`` when given), or ``ClientNotFound``."""
     found = row(db, "SELECT * FROM oauth_clients WHERE client_id = ?", (str(client_id),))
@@ -207,7 +173,7 @@ def for_contract(db: Database, contract_id: str) -> list[dict[str, Any]]:
 
 def public_view(db: Database, found: dict[str, Any]) -> dict[str, Any]:
     """The client as the control API shows it: never the secret, except a seeded demo client's."""
-    current = next((k for k in keys(db, found["client_id"]) if not k["retired_at"]), None)
+    current = current_key(db, found["client_id"])
     view = {
         "clientId": found["client_id"],
         "contractId": found["contract_id"],

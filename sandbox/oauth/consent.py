@@ -16,11 +16,12 @@ from authlib.common.security import generate_token
 from sandbox import clock, events
 from sandbox.bank import contracts, users
 from sandbox.errors import InvalidParameter
-from sandbox.oauth import clients, models, scopes
+from sandbox.oauth import clients, grants, models, scopes
 from sandbox.oauth.errors import RedirectUriInvalid, ScopeInvalid, ScopeNotPermitted, UserLocked
 from sandbox.store import Database, row, transaction
 
 SESSION_LIFETIME = 1800  # seconds of contract time to get through the consent pages
+COOKIE = "web21_consent"  # the browser's handle on its session: a random value, stored hashed
 CHALLENGE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
 
@@ -47,7 +48,7 @@ def approve(
     code: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Record the grant and issue its authorization code; return ``(code, grant)``."""
-    grant = models.create_grant(
+    grant = grants.create_grant(
         db,
         contract=contract,
         client_id=client_id,
@@ -85,11 +86,7 @@ def headless(
     with transaction(db):
         contract, now = events.touch(db, contract_id)
         contracts.require_active(contract)
-        client = clients.get(db, client_id, contract_id)
-        if redirect_uri is not None and redirect_uri != client["redirect_uri"]:
-            raise RedirectUriInvalid(
-                f"redirectUri must be the registered {client['redirect_uri']!r}", field="redirectUri"
-            )
+        client = _registered_client(db, contract_id, client_id, redirect_uri)
         user = users.get(db, contract_id, user_ref)
         if user["locked"]:
             raise UserLocked(f"user {user['login_id']} is locked; unlock it first", field="userId")
@@ -106,6 +103,18 @@ def headless(
             method=method,
         )
     return {"code": code, "grant": grant, "client": client, "now": now, "contract": contract}
+
+
+def _registered_client(
+    db: Database, contract_id: str, client_id: str, redirect_uri: str | None
+) -> dict[str, Any]:
+    """The contract's client; a redirect URI, when given, must be the registered one."""
+    client = clients.get(db, client_id, contract_id)
+    if redirect_uri is not None and redirect_uri != client["redirect_uri"]:
+        raise RedirectUriInvalid(
+            f"redirectUri must be the registered {client['redirect_uri']!r}", field="redirectUri"
+        )
+    return client
 
 
 def _checked_scope(scope: str, user: dict[str, Any], contract: dict[str, Any]) -> list[str]:
@@ -196,8 +205,15 @@ def _reset_failures(db: Database, user: dict[str, Any]) -> None:
         db.conn.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", (user["id"],))
 
 
-def unlock(db: Database, user: dict[str, Any]) -> None:
-    db.conn.execute("UPDATE users SET failed_logins = 0, locked = 0 WHERE id = ?", (user["id"],))
+def unlock(db: Database, contract_id: str, user_ref: str) -> dict[str, Any]:
+    """Clear a lockout after repeated failed logins (setting ``loginLockoutThreshold``); return the user
+    as it was before. Used by the control API and the dashboard alike."""
+    with transaction(db):
+        _contract, now = events.touch(db, contract_id)
+        user = users.get(db, contract_id, user_ref)
+        db.conn.execute("UPDATE users SET failed_logins = 0, locked = 0 WHERE id = ?", (user["id"],))
+        events.record(db, contract_id, now, "oauth", f"{user['login_id']} unlocked")
+    return user
 
 
 # -- the consent screen's session ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Grants (アクセス許可), authorization codes and tokens over the store, every expiry on the contract clock.
+"""Authorization codes and tokens over the store, every expiry on the contract clock (grants: ``grants.py``).
 
 These replace Authlib's SQLAlchemy mixins (which call ``time.time()``): a token's time is its contract's
 clock, read with ``events.touch`` when the token is loaded. Codes and tokens are stored as SHA-256 hashes.
@@ -7,7 +7,6 @@ clock, read with ``events.touch`` when the token is loaded. Codes and tokens are
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,24 +15,12 @@ from typing import Any
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
 
 from sandbox import clock, events
-from sandbox.bank import contracts, users
+from sandbox.bank import users
 from sandbox.oauth import scopes
-from sandbox.store import Database, insert, row, rows
+from sandbox.oauth.grants import get_grant
+from sandbox.store import Database, insert, row
 
 MAX_TOKEN_LENGTH = 512  # longer strings are garbage: answered without a lookup
-
-# Why a grant or token ended; shown by the control API and the dashboard.
-REASONS = {
-    "client_revoked": "revoked by the client (RFC 7009)",
-    "superseded": "the user consented again for the same client (setting revokePreviousGrant)",
-    "refresh_reuse": "a rotated refresh token was used again: the whole grant is revoked",
-    "code_replay": "its authorization code was used twice: what it issued is revoked",
-    "privilege_removed": "the user's server-connection privileges were removed (terms 5.(5)(1))",
-    "control": "revoked through the sandbox control API",
-    "bank": "revoked by the bank (terms 5.(5)(2))",
-    "password_changed": "the user's password was changed: their grants end",
-    "contract_terminated": "the Web21 contract was terminated and the service with it (terms 8, 9)",
-}
 
 
 def digest(value: str) -> str:
@@ -52,96 +39,6 @@ class Owner:
     grant: dict[str, Any]
     contract: dict[str, Any]
     now: datetime
-
-
-# -- grants ------------------------------------------------------------------------------------------
-
-
-def create_grant(
-    db: Database,
-    *,
-    contract: dict[str, Any],
-    client_id: str,
-    user: dict[str, Any],
-    scope: str,
-    via: str,
-    at: datetime,
-) -> dict[str, Any]:
-    """Record a consent; with ``revokePreviousGrant`` the user's earlier grant for this client ends (§5(3)③)."""
-    settings = contracts.settings(contract)
-    if settings["revokePreviousGrant"]:
-        revoke_grants(db, contract["id"], at=at, reason="superseded", user_id=user["id"], client_id=client_id)
-    grant_id = insert(
-        db,
-        "oauth_grants",
-        {
-            "contract_id": contract["id"],
-            "client_id": client_id,
-            "user_id": user["id"],
-            "scope": scope,
-            "via": via,
-            "created_at": clock.to_db(at),
-            "expires_at": clock.to_db(at + timedelta(seconds=settings["grantLifetime"])),
-        },
-    )
-    events.record(
-        db,
-        contract["id"],
-        at,
-        "oauth",
-        f"{user['login_id']} granted {scope!r} to client {client_id} ({via})",
-        {"grantId": grant_id},
-    )
-    return get_grant(db, grant_id) or {}
-
-
-def get_grant(db: Database, grant_id: int) -> dict[str, Any] | None:
-    return row(db, "SELECT * FROM oauth_grants WHERE id = ?", (grant_id,))
-
-
-def revoke_grant(db: Database, grant: dict[str, Any], *, at: datetime, reason: str) -> bool:
-    """End one grant and every token it issued; False when it had already ended."""
-    stamp = clock.to_db(at)
-    changed = db.conn.execute(
-        "UPDATE oauth_grants SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
-        (stamp, reason, grant["id"]),
-    ).rowcount
-    db.conn.execute(
-        "UPDATE oauth_tokens SET revoked_at = ?, revoked_reason = ? WHERE grant_id = ? AND revoked_at IS NULL",
-        (stamp, reason, grant["id"]),
-    )
-    if changed:
-        events.record(
-            db,
-            grant["contract_id"],
-            at,
-            "oauth",
-            f"grant {grant['id']} of client {grant['client_id']} revoked: {REASONS.get(reason, reason)}",
-            {"grantId": grant["id"], "reason": reason},
-        )
-    return bool(changed)
-
-
-def revoke_grants(
-    db: Database,
-    contract_id: str,
-    *,
-    at: datetime,
-    reason: str,
-    user_id: int | None = None,
-    client_id: str | None = None,
-) -> int:
-    """End every live grant of a contract (of one user and/or one client); return how many ended."""
-    sql, params = "SELECT * FROM oauth_grants WHERE contract_id = ? AND revoked_at IS NULL", [contract_id]
-    if user_id is not None:
-        sql, params = sql + " AND user_id = ?", [*params, user_id]
-    if client_id is not None:
-        sql, params = sql + " AND client_id = ?", [*params, client_id]
-    return sum(revoke_grant(db, grant, at=at, reason=reason) for grant in rows(db, sql, params))
-
-
-def grant_expired(grant: dict[str, Any], now: datetime) -> bool:
-    return now >= clock.from_db(grant["expires_at"])
 
 
 # -- authorization codes -------------------------------------------------------------------------------
@@ -304,18 +201,3 @@ def owner_of(db: Database, grant: dict[str, Any], contract: dict[str, Any], now:
 
 def effective_scope(token: Token, user: dict[str, Any]) -> frozenset[str]:
     return scopes.effective(token.get_scope(), user, token.contract)
-
-
-def set_privileges(
-    db: Database, contract_id: str, user: dict[str, Any], privileges: list[str], at: datetime
-) -> int:
-    """Change a user's server-connection privileges (§5(1)); removing all of them ends the user's grants
-    (§5(5)①). A narrower set takes effect on each token's next request. Returns the grants ended."""
-    checked = users.check_privileges(privileges)
-    db.conn.execute("UPDATE users SET privileges = ? WHERE id = ?", (json.dumps(checked), user["id"]))
-    events.record(
-        db, contract_id, at, "privileges", f"{user['login_id']} privileges: {', '.join(checked) or 'none'}"
-    )
-    if checked:
-        return 0
-    return revoke_grants(db, contract_id, at=at, reason="privilege_removed", user_id=user["id"])

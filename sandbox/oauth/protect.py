@@ -1,5 +1,10 @@
 """Bearer-token protection of ``/corporation/v1`` (Authlib's ``ResourceProtector``, our validator).
 
+The last step of the bearer check: ``wire/middleware.py`` → ``wire/identify.py`` → ``oauth/bearer.py``
+(the token's rows, left in the WSGI environ) → here, where ``require_scope`` on each banking view runs
+:class:`Validator`: it takes those rows (or reads them when absent), runs the contract's due events
+(``events.catch_up``) and judges the token.
+
 On every request the token is looked up by hash, its contract's clock is touched, and the effective
 services are re-computed: granted ∩ the user's current privileges ∩ the contract's applied services ∩
 the bank's linkage scope (§5(3)②, §7(4)①). Failures raise typed errors whose codes tell missing,
@@ -27,7 +32,7 @@ from flask import g, request
 from sandbox import clock, events
 from sandbox.bank import contracts, users
 from sandbox.errors import ContractNotActive
-from sandbox.oauth import bearer, models, scopes
+from sandbox.oauth import bearer, grants, models, scopes
 from sandbox.oauth.errors import (
     REALM,
     AuthorizationMalformed,
@@ -89,44 +94,46 @@ class Validator(BearerTokenValidator):
         return BearerToken(found, contract, now)
 
     def validate_token(self, token: BearerToken, required: list[str] | None, req: Any, **_: Any) -> None:
-        if token.is_revoked():
-            reason = token.revoked_reason()
-            raise _invalid(TokenRevoked, f"revoked: {models.REASONS.get(reason, reason)}")
-        if token.is_expired():
-            raise _invalid(TokenExpired, f"expired at {clock.to_api(token.expires_at())} (contract clock)")
-        contract = token.contract
-        if contract["status"] != "active":
-            detail = f"contract {contract['id']} is {contract['status']}"
-            raise ContractNotActive(
-                detail,
-                field="contractId",
-                headers={"WWW-Authenticate": bearer_challenge("insufficient_scope", detail)},
-            )
-        user = token.user
-        effective = models.effective_scope(token, user)
+        """Live (not revoked or expired, its contract active) and, now, entitled to one of ``required``;
+        leaves the request's :class:`TokenContext` in ``g``."""
+        _check_live(token)
+        effective = models.effective_scope(token, token.user)
         wanted = list(required or [])
         if wanted and not effective & set(wanted):
-            detail = (
-                f"needs {' or '.join(wanted)}; the token's services now: {scopes.to_str(effective) or 'none'}"
-            )
-            raise InsufficientScope(
-                detail,
-                headers={
-                    "WWW-Authenticate": bearer_challenge("insufficient_scope", detail, " ".join(wanted))
-                },
-            )
-        g.token_context = TokenContext(
-            contract_id=contract["id"],
-            contract=contract,
-            now=token.now,
-            user_id=user["id"],
-            login_id=user["login_id"],
-            client_id=token.client_id,
-            grant_id=token.grant["id"],
-            token_id=token.row["id"],
-            scopes=effective,
-            visible_contract_ids=visible_contracts(contract) if token.has_children else [contract["id"]],
-        )
+            now = scopes.to_str(effective) or "none"
+            detail = f"needs {' or '.join(wanted)}; the token's services now: {now}"
+            challenge = bearer_challenge("insufficient_scope", detail, " ".join(wanted))
+            raise InsufficientScope(detail, headers={"WWW-Authenticate": challenge})
+        g.token_context = _context(token, effective)
+
+
+def _check_live(token: BearerToken) -> None:
+    if token.is_revoked():
+        reason = token.revoked_reason()
+        raise _invalid(TokenRevoked, f"revoked: {grants.REASONS.get(reason, reason)}")
+    if token.is_expired():
+        raise _invalid(TokenExpired, f"expired at {clock.to_api(token.expires_at())} (contract clock)")
+    contract = token.contract
+    if contract["status"] != "active":
+        detail = f"contract {contract['id']} is {contract['status']}"
+        challenge = bearer_challenge("insufficient_scope", detail)
+        raise ContractNotActive(detail, field="contractId", headers={"WWW-Authenticate": challenge})
+
+
+def _context(token: BearerToken, effective: frozenset[str]) -> TokenContext:
+    contract, user = token.contract, token.user
+    return TokenContext(
+        contract_id=contract["id"],
+        contract=contract,
+        now=token.now,
+        user_id=user["id"],
+        login_id=user["login_id"],
+        client_id=token.client_id,
+        grant_id=token.grant["id"],
+        token_id=token.row["id"],
+        scopes=effective,
+        visible_contract_ids=visible_contracts(contract) if token.has_children else [contract["id"]],
+    )
 
 
 def visible_contracts(contract: dict[str, Any]) -> list[str]:
@@ -150,21 +157,8 @@ class Protector(ResourceProtector):
 
     def parse_request_authorization(self, req: Any) -> tuple[Validator, str]:
         """``Authorization: Bearer <token>`` or ``x-access-token: <token>`` (the same token if both)."""
-        header = req.headers.get("Authorization", "").strip()
         alternative = req.headers.get("x-access-token", "").strip()
-        token = None
-        if header:
-            scheme, _, value = header.partition(" ")
-            if scheme.lower() != "bearer":
-                if not alternative:
-                    raise TokenMissing(
-                        f"expected the Bearer scheme, got {scheme[:20]!r}",
-                        headers={"WWW-Authenticate": bearer_challenge()},
-                    )
-            else:
-                token = value.strip()
-                if not token or " " in token:
-                    raise _malformed("the Authorization header must be 'Bearer <token>'")
+        token = _from_authorization(req.headers.get("Authorization", "").strip(), bool(alternative))
         if alternative:
             if token is not None and token != alternative:
                 raise _malformed("Authorization and x-access-token carry different tokens")
@@ -174,7 +168,26 @@ class Protector(ResourceProtector):
                 "send Authorization: Bearer <token> or x-access-token: <token>",
                 headers={"WWW-Authenticate": bearer_challenge()},
             )
-        return self._token_validators["bearer"], token
+        return self.get_token_validator("bearer"), token
+
+
+def _from_authorization(header: str, alternative: bool) -> str | None:
+    """The token of an ``Authorization: Bearer`` header; another scheme is refused unless
+    ``x-access-token`` carries the token instead."""
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        if alternative:
+            return None
+        raise TokenMissing(
+            f"expected the Bearer scheme, got {scheme[:20]!r}",
+            headers={"WWW-Authenticate": bearer_challenge()},
+        )
+    token = value.strip()
+    if not token or " " in token:
+        raise _malformed("the Authorization header must be 'Bearer <token>'")
+    return token
 
 
 def _malformed(detail: str) -> AuthorizationMalformed:

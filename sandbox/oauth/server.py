@@ -1,20 +1,20 @@
 """The authorization server: Authlib's Flask ``AuthorizationServer`` with our grants and endpoints.
 
-The server is created empty at module level and configured in :func:`init_app`; storage is
+The server is created at module level with its grants and endpoints, and bound to an app in
+:func:`init_app`, through Authlib's public API only; storage is :mod:`sandbox.oauth.grants` and
 :mod:`sandbox.oauth.models`, so every expiry comes from the contract clock. Token lifetimes, rotation and
 grant lifetime are contract settings (``PATCH /sandbox/v1/contracts/{id}/settings``).
 """
 
 from __future__ import annotations
 
-import os
+from datetime import datetime
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import OAuth2Request, grants
+from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
-from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
@@ -22,7 +22,8 @@ from flask import Flask, request
 
 from sandbox import clock, events
 from sandbox.bank import contracts
-from sandbox.oauth import clients, consent, models, scopes
+from sandbox.oauth import clients, consent, grants, models, scopes
+from sandbox.oauth.request import LiveRequest, StoredRequest
 from sandbox.store import get_db
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
@@ -30,6 +31,14 @@ GRANT_EXPIRED = "The grant has expired (setting grantLifetime): ask the user to 
 
 
 class Server(AuthorizationServer):
+    def __init__(self) -> None:
+        super().__init__()
+        # The same for every app, so registered once, with the server (init_app may run many times).
+        self.register_grant(CodeGrant, [PKCE(required=True)])
+        self.register_grant(RefreshGrant)
+        self.register_endpoint(Revocation)
+        self.register_endpoint(Introspection)
+
     def query_client(self, client_id: str) -> clients.Client | None:
         return clients.find(get_db(), client_id)
 
@@ -47,26 +56,11 @@ class Server(AuthorizationServer):
         """The consent pages finish a stored authorization request; everything else is the live request."""
         if isinstance(req, OAuth2Request):
             return req
-        return FlaskOAuth2Request(request)
+        return LiveRequest(request)
 
     def stored_request(self, params: dict[str, str]) -> OAuth2Request:
         """An OAuth2 request rebuilt from the parameters the consent session kept."""
         return StoredRequest(request.url_root + "auth/v1/authorization", params)
-
-
-class StoredRequest(OAuth2Request):
-    def __init__(self, uri: str, params: dict[str, str]) -> None:
-        super().__init__("GET", uri, headers={})
-        self.payload = BasicOAuth2Payload(dict(params))
-        self._params = dict(params)
-
-    @property
-    def args(self) -> dict[str, str]:
-        return self._params
-
-    @property
-    def form(self) -> dict[str, str]:
-        return {}
 
 
 def generate_token(
@@ -115,7 +109,23 @@ def _owner(grant: dict[str, Any]) -> models.Owner:
     return models.owner_of(get_db(), grant, contract, now)
 
 
-class CodeGrant(grants.AuthorizationCodeGrant):
+def _check_unused_code(found: models.AuthCode, contract: dict[str, Any], now: datetime) -> None:
+    """An unused code is exchanged only while it, its grant and its contract are all live."""
+    if found.is_expired_at(now):
+        raise InvalidGrantError(
+            "This code has expired (setting codeLifetime); ask the user to consent again."
+        )
+    if found.grant["revoked_at"]:
+        raise InvalidGrantError(
+            f"The grant of this code was revoked ({scopes.printable(found.grant['revoked_reason'])})."
+        )
+    if grants.grant_expired(found.grant, now):
+        raise InvalidGrantError(GRANT_EXPIRED)
+    if contract["status"] != "active":
+        raise InvalidGrantError(f"The contract is {contract['status']}.")
+
+
+class CodeGrant(AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
     def save_authorization_code(self, code: str, req: OAuth2Request) -> None:
@@ -142,20 +152,9 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             return None
         contract, now = events.touch(db, client.contract_id)
         if found.row["used_at"]:
-            models.revoke_grant(db, found.grant, at=now, reason="code_replay")
+            grants.revoke_grant(db, found.grant, at=now, reason="code_replay")
             raise InvalidGrantError("This code was already used; the tokens it issued are now revoked.")
-        if found.is_expired_at(now):
-            raise InvalidGrantError(
-                "This code has expired (setting codeLifetime); ask the user to consent again."
-            )
-        if found.grant["revoked_at"]:
-            raise InvalidGrantError(
-                f"The grant of this code was revoked ({scopes.printable(found.grant['revoked_reason'])})."
-            )
-        if models.grant_expired(found.grant, now):
-            raise InvalidGrantError(GRANT_EXPIRED)
-        if contract["status"] != "active":
-            raise InvalidGrantError(f"The contract is {contract['status']}.")
+        _check_unused_code(found, contract, now)
         return found
 
     def delete_authorization_code(self, code: models.AuthCode) -> None:
@@ -165,7 +164,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         return _owner(code.grant)
 
 
-class RefreshGrant(grants.RefreshTokenGrant):
+class RefreshGrant(RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
     def authenticate_refresh_token(self, refresh_token: str) -> models.Token:
@@ -174,7 +173,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
         if token is None or not token.check_client(self.request.client):
             raise InvalidGrantError("Unknown refresh token.")
         if token.row["rotated_at"] and not token.grant["revoked_at"]:
-            models.revoke_grant(db, token.grant, at=token.now, reason="refresh_reuse")
+            grants.revoke_grant(db, token.grant, at=token.now, reason="refresh_reuse")
             raise InvalidGrantError("This refresh token was already used; the whole grant is now revoked.")
         if token.is_revoked():
             raise InvalidGrantError(
@@ -217,7 +216,7 @@ class Revocation(RevocationEndpoint):
         return models.find_any(get_db(), token_string, token_type_hint)
 
     def revoke_token(self, token: models.Token, req: OAuth2Request) -> None:
-        models.revoke_grant(get_db(), token.grant, at=token.now, reason="client_revoked")
+        grants.revoke_grant(get_db(), token.grant, at=token.now, reason="client_revoked")
 
 
 class Introspection(IntrospectionEndpoint):
@@ -262,15 +261,8 @@ server = Server()
 
 
 def init_app(app: Flask) -> None:
-    """Configure the module-level server once; it keeps no per-app state (storage is the request's DB)."""
-    # The sandbox speaks plain HTTP on purpose (loopback, workshop containers); Authlib insists on
-    # HTTPS for non-loopback hosts unless told otherwise.
-    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    """Bind the module-level server to ``app``: Authlib reads its Flask settings (and sets its default
+    token generator and scopes), then ours replace them. No per-app state: storage is the request's DB."""
     server.init_app(app)
     server.register_token_generator("default", generate_token)
     server.scopes_supported = list(scopes.SUPPORTED)
-    if not server._token_grants:
-        server.register_grant(CodeGrant, [PKCE(required=True)])
-        server.register_grant(RefreshGrant)
-        server.register_endpoint(Revocation)
-        server.register_endpoint(Introspection)

@@ -10,9 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox import clock
+from sandbox.bank import contracts
 from sandbox.errors import BankError
-from sandbox.scenario.model import Problems, Scenario, Step, line_of, where
+from sandbox.incidents.types import KINDS as INCIDENT_KINDS
 from sandbox.scenario.observations import check_expect, check_wait, duration, known
+from sandbox.scenario.types import NAMES, PLACEHOLDER, Problems, Scenario, Step, line_of, where
+from sandbox.wire import rules as faults
 
 CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it takes
     "consent": ("role",),
@@ -28,20 +31,6 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
 }
 ROLES = ("operator", "approver")
 TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key")
-INCIDENTS = (  # DESIGN §5; the server checks each type's parameters when the step runs
-    "revoke-tokens",
-    "withdraw-service",
-    "reinstate-service",
-    "suspend",
-    "resume",
-    "terminate",
-    "maintenance",
-    "rotate-key",
-    "password-change",
-    "privilege-change",
-    "double-login",
-    "return-funds",
-)
 BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
 
 
@@ -52,8 +41,6 @@ def check_step(step: Step, problems: Problems) -> Any:
 
 def _placeholders(step: Step, value: Any, problems: Problems) -> None:
     """``{operator}``, ``{applyNo.<ref>}``...: only names a run can give a value."""
-    from sandbox.scenario.setup import NAMES, PLACEHOLDER
-
     if isinstance(value, dict):
         for item in value.values():
             _placeholders(step, item, problems)
@@ -97,8 +84,6 @@ def _clock(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
 
 def check_settings(value: Any, problems: Problems, where: str, line: int | None) -> dict[str, Any]:
     """Contract settings, checked by the same rules as ``PATCH /sandbox/v1/contracts/{id}/settings``."""
-    from sandbox.bank import contracts
-
     try:
         return dict(contracts.validate_settings(value))
     except BankError as exc:
@@ -130,11 +115,6 @@ def _fault(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         problems.add(where(step), "must be a fault rule {match?, effect, trigger?, note?}", step.line)
         return {}
     try:
-        from sandbox.wire import rules as faults
-    except ImportError:  # the faults subsystem is not installed: check the shape only
-        known(step, body, ("match", "effect", "trigger", "note"), problems)
-        return dict(body)
-    try:
         faults.parse_rule({**body, "match": {**(body.get("match") or {}), "contractId": "C0000"}})
     except BankError as exc:
         field = exc.details[0]["errorDetailsCode"] if exc.details else None
@@ -152,19 +132,13 @@ def _clear_faults(step: Step, body: Any, problems: Problems) -> bool:
 
 def _incident(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     """An incident as ``POST /sandbox/v1/contracts/{id}/incidents`` takes it (types and their fields)."""
-    try:
-        from sandbox.incidents.types import KINDS as INCIDENT_KINDS
-
-        fields = {name: kind.fields for name, kind in INCIDENT_KINDS.items()}
-    except ImportError:  # the incidents subsystem is not installed: the type is all that can be checked
-        fields = {name: None for name in INCIDENTS}
+    fields = {name: kind.fields for name, kind in INCIDENT_KINDS.items()}
     body = {"type": body} if isinstance(body, str) else body
     kind = body.get("type") if isinstance(body, dict) else None
     if kind not in fields:
         problems.add(where(step, "type"), f"unknown incident {kind!r}; known: {', '.join(fields)}", step.line)
         return dict(body) if isinstance(body, dict) else {}
-    if fields[kind] is not None:
-        known(step, body, ("type", "at", "in", "days", *fields[kind]), problems)
+    known(step, body, ("type", "at", "in", "days", *fields[kind]), problems)
     return dict(body)
 
 
@@ -274,35 +248,3 @@ def needs(scenario: Scenario) -> list[str]:
             found |= {"request-log"} if sources & {"request", "order", "gap"} else set()
             found |= {"timeline"} if "timeline" in sources else set()
     return sorted(found)
-
-
-def describe(step: Step) -> str:
-    """A one-line description of a step for progress lines and reports."""
-    body = step.body
-    if step.kind == "clock" and isinstance(body, dict) and body:
-        ((key, value),) = body.items()
-        shown = clock.to_api(value) if key == "set" else value if key == "advance" else ""
-        return f"clock {key} {shown}".strip()
-    if step.kind == "client" and isinstance(body, dict):
-        args = ", ".join(f"{k}={v}" for k, v in body.items() if k not in ("do", "timeout"))
-        return f"client: {body.get('do')}" + (f" ({args})" if args else "")
-    if step.kind in ("expect", "expect_not", "wait") and isinstance(body, dict):
-        source = body.get("source") or next((s for s in ("request", "timeline") if s in body), "")
-        verb = {"expect": "expect", "expect_not": "expect no", "wait": "wait for"}[step.kind]
-        return f"{verb} {source} {_short(body.get(source))}".strip()
-    if step.kind == "incident" and isinstance(body, dict):
-        return f"incident {body.get('type')}"
-    if step.kind == "fault" and isinstance(body, dict):
-        effect = body.get("effect")
-        return f"fault {effect.get('type') if isinstance(effect, dict) else effect} on {(body.get('match') or {}).get('path', '*')}"
-    if step.kind == "note":
-        return str(body)
-    return step.kind.replace("_", " ")
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, dict):
-        return " ".join(f"{k}={_short(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    return str(value)

@@ -11,7 +11,7 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from sandbox.scenario.model import Step
+from sandbox.scenario.types import Scenario, Step
 
 MAX_EVIDENCE = 8
 
@@ -26,6 +26,30 @@ class Outcome:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     source: str = "request"
     seconds: float = 0.0
+
+
+@dataclass
+class Run:
+    """What a run found: one outcome per expectation, why it stopped early (if it did), the timeline."""
+
+    scenario: Scenario
+    url: str = ""
+    contract_id: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    aborted: str | None = None
+    missing: list[str] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    client_log: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.aborted is None and all(o.passed is not False for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.passed is False]
 
 
 # -- matching --------------------------------------------------------------------------------------

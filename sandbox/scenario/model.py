@@ -4,42 +4,21 @@ A scenario is ``name``, bilingual ``title`` and ``summary``, the ``clause`` of t
 a ``setup`` (a fresh isolated contract, or an existing one) and ``steps``. Each step is a mapping with
 exactly one kind key (``clock``, ``settings``, ``deposit``, ``fault``, ``clear_faults``, ``incident``,
 ``client``, ``wait``, ``expect``, ``expect_not``, ``note``) plus optional ``label``, ``name`` and ``why``.
-docs/scenarios.md is the reference; :mod:`sandbox.scenario.checks` checks each kind's body.
+docs/scenarios.md is the reference; :mod:`sandbox.scenario.types` holds the shapes, and
+:mod:`sandbox.scenario.checks` checks each kind's body.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from sandbox import clock
-
-
-class ScenarioError(Exception):
-    """One or more problems in a scenario file; ``str()`` lists them, one a line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class Problems:
-    """Collects every problem of a file (not just the first), each prefixed with where it is."""
-
-    def __init__(self, path: str) -> None:
-        self.path, self.found = path, []
-
-    def add(self, where: str, message: str, line: int | None = None) -> None:
-        place = f"{self.path}:{line}" if line else self.path
-        self.found.append(f"{place}: {where}: {message}" if where else f"{place}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.found:
-            raise ScenarioError(self.found)
+from sandbox.scenario import checks
+from sandbox.scenario.types import Problems, Scenario, ScenarioError, Setup, Step, line_of, parse_duration
 
 
 class _Mapping(dict):
@@ -67,62 +46,6 @@ _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def line_of(value: Any) -> int | None:
-    return getattr(value, "line", None)
-
-
-def where(step: Step, field: str | None = None) -> str:
-    """How a message names a step and field: ``step 3 (client) field 'amount'``."""
-    return f"step {step.index} ({step.kind})" + (f" field {field!r}" if field else "")
-
-
-@dataclass
-class Setup:
-    """Where a run plays: a fresh contract copied from ``world``/``template``, or the existing ``contract``."""
-
-    world: str = "demo"
-    template: str | None = None
-    contract: str | None = None
-    start: datetime | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
-    child: bool = False  # the run's contract is a fresh child of a fresh parent (親仔契約, §2(5), §4(6))
-
-
-@dataclass
-class Step:
-    index: int  # 1-based, as messages and reports show it
-    kind: str
-    body: Any
-    label: str | None = None
-    name: str | None = None
-    why: str | None = None
-    line: int | None = None
-
-    @property
-    def title(self) -> str:
-        """How reports name the step: its ``name``, else a short description of its body."""
-        from sandbox.scenario.checks import describe
-
-        return self.name or describe(self)
-
-
-@dataclass
-class Scenario:
-    name: str
-    title: dict[str, str]
-    summary: dict[str, str]
-    clause: str
-    setup: Setup
-    steps: list[Step]
-    path: str
-    timeout: timedelta = timedelta(seconds=20)
-    within: timedelta | None = None
-    needs: list[str] = field(default_factory=list)
-
-    def labels(self) -> dict[str, Step]:
-        return {s.label: s for s in self.steps if s.label}
 
 
 TOP_KEYS = ("name", "title", "summary", "clause", "setup", "steps", "timeout", "within")
@@ -162,17 +85,10 @@ def parse(text: str, shown: str = "<scenario>", *, stem: str | None = None) -> S
 
 
 def _scenario(data: dict[str, Any], problems: Problems, stem: str | None) -> Scenario:
-    from sandbox.scenario import checks
-
     for key in data:
         if key not in TOP_KEYS:
             problems.add(f"field {key!r}", f"unknown field; known: {', '.join(TOP_KEYS)}", line_of(data))
-    name = data.get("name")
-    if not isinstance(name, str) or not name.replace("-", "").isalnum() or name != name.lower():
-        problems.add("field 'name'", "required: lower-case letters, digits and '-'", line_of(data))
-        name = stem or "unnamed"
-    elif stem is not None and name != stem:
-        problems.add("field 'name'", f"{name!r} must equal the file name {stem!r}", line_of(data))
+    name = _name(data, problems, stem)
     title = _bilingual(data, "title", problems)
     summary = _bilingual(data, "summary", problems)
     clause = data.get("clause")
@@ -182,11 +98,22 @@ def _scenario(data: dict[str, Any], problems: Problems, stem: str | None) -> Sce
     timeout = _duration(data, "timeout", problems, "") or timedelta(seconds=20)
     within = _duration(data, "within", problems, "")
     setup = _setup(data.get("setup"), problems)
-    steps = _steps(data.get("steps"), problems, checks)
+    steps = _steps(data.get("steps"), problems)
     scenario = Scenario(name, title, summary, clause, setup, steps, problems.path, timeout, within)
     checks.check_references(scenario, problems)
     scenario.needs = checks.needs(scenario)
     return scenario
+
+
+def _name(data: dict[str, Any], problems: Problems, stem: str | None) -> str:
+    """The scenario's name: lower-case letters, digits and '-', equal to its file's name."""
+    name = data.get("name")
+    if not isinstance(name, str) or not name.replace("-", "").isalnum() or name != name.lower():
+        problems.add("field 'name'", "required: lower-case letters, digits and '-'", line_of(data))
+        return stem or "unnamed"
+    if stem is not None and name != stem:
+        problems.add("field 'name'", f"{name!r} must equal the file name {stem!r}", line_of(data))
+    return name
 
 
 def _bilingual(data: dict[str, Any], key: str, problems: Problems) -> dict[str, str]:
@@ -212,24 +139,6 @@ def _duration(data: dict[str, Any], key: str, problems: Problems, where: str) ->
         return None
 
 
-def parse_duration(value: Any) -> timedelta:
-    """A duration as scenarios write it: ``90m``, ``2h``, ``1.5s``, ``500ms``, ISO 8601, or seconds."""
-    if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
-    if isinstance(value, int | float):
-        if value <= 0:
-            raise ValueError(f"duration must be positive: {value!r}")
-        return timedelta(seconds=value)
-    text = str(value).strip()
-    for suffix, unit in (("ms", 0.001), ("s", 1.0)):
-        number = text[: -len(suffix)].strip()
-        if text.endswith(suffix) and number.replace(".", "", 1).isdigit():
-            if float(number) <= 0:
-                raise ValueError(f"duration must be positive: {text!r}")
-            return timedelta(seconds=float(number) * unit)
-    return clock.parse_duration(text)
-
-
 def _setup(value: Any, problems: Problems) -> Setup:
     if value is None:
         return Setup()
@@ -249,15 +158,19 @@ def _setup(value: Any, problems: Problems) -> Setup:
                 setattr(setup, key, value[key])
     if setup.contract and (value.get("world") or setup.template):
         problems.add("setup field 'contract'", "an existing contract excludes world and template", line)
+    _setup_rest(value, setup, problems, line)
+    return setup
+
+
+def _setup_rest(value: dict[str, Any], setup: Setup, problems: Problems, line: int | None) -> None:
+    """``start``, ``settings`` and ``child`` of a setup, into ``setup``."""
     if value.get("start") is not None:
         try:
             setup.start = clock.parse_instant(value["start"])
         except ValueError as exc:
             problems.add("setup field 'start'", str(exc), line)
     if value.get("settings") is not None:
-        from sandbox.scenario.checks import check_settings
-
-        setup.settings = check_settings(value["settings"], problems, "setup field 'settings'", line)
+        setup.settings = checks.check_settings(value["settings"], problems, "setup field 'settings'", line)
     if value.get("child") is not None:
         if not isinstance(value["child"], bool):
             problems.add("setup field 'child'", "must be true or false", line)
@@ -265,42 +178,44 @@ def _setup(value: Any, problems: Problems) -> Setup:
             problems.add("setup field 'child'", "an existing contract excludes child", line)
         else:
             setup.child = value["child"]
-    return setup
 
 
-def _steps(value: Any, problems: Problems, checks: Any) -> list[Step]:
+def _steps(value: Any, problems: Problems) -> list[Step]:
     if not isinstance(value, list) or not value:
         problems.add("field 'steps'", "required: a non-empty list of steps")
         return []
-    steps = []
-    for index, raw in enumerate(value, start=1):
-        line = line_of(raw)
-        if not isinstance(raw, dict):
-            problems.add(f"step {index}", f"must be a mapping with one of: {', '.join(checks.KINDS)}")
-            continue
-        kinds = [k for k in raw if k in checks.KINDS]
-        unknown = [k for k in raw if k not in checks.KINDS and k not in COMMON_STEP_KEYS]
-        if unknown:
-            problems.add(
-                f"step {index}",
-                f"unknown step kind or field {unknown[0]!r}; kinds: {', '.join(checks.KINDS)}; "
-                f"fields: {', '.join(COMMON_STEP_KEYS)}",
-                line,
-            )
-        if len(kinds) != 1:
-            if not unknown:
-                problems.add(f"step {index}", f"needs exactly one kind of: {', '.join(checks.KINDS)}", line)
-            continue
-        step = Step(index, kinds[0], raw[kinds[0]], line=line)
-        for key in COMMON_STEP_KEYS:
-            text = raw.get(key)
-            if text is not None and (not isinstance(text, str) or not text.strip()):
-                problems.add(f"step {index} ({step.kind}) field {key!r}", "must be a non-empty string", line)
-            elif text is not None:
-                setattr(step, key, text.strip())
-        step.body = checks.check_step(step, problems)
-        steps.append(step)
-    return steps
+    steps = [_step(index, raw, problems) for index, raw in enumerate(value, start=1)]
+    return [step for step in steps if step is not None]
+
+
+def _step(index: int, raw: Any, problems: Problems) -> Step | None:
+    """One step: exactly one kind key plus label, name and why; None when it cannot be read."""
+    line = line_of(raw)
+    if not isinstance(raw, dict):
+        problems.add(f"step {index}", f"must be a mapping with one of: {', '.join(checks.KINDS)}")
+        return None
+    kinds = [k for k in raw if k in checks.KINDS]
+    unknown = [k for k in raw if k not in checks.KINDS and k not in COMMON_STEP_KEYS]
+    if unknown:
+        problems.add(
+            f"step {index}",
+            f"unknown step kind or field {unknown[0]!r}; kinds: {', '.join(checks.KINDS)}; "
+            f"fields: {', '.join(COMMON_STEP_KEYS)}",
+            line,
+        )
+    if len(kinds) != 1:
+        if not unknown:
+            problems.add(f"step {index}", f"needs exactly one kind of: {', '.join(checks.KINDS)}", line)
+        return None
+    step = Step(index, kinds[0], raw[kinds[0]], line=line)
+    for key in COMMON_STEP_KEYS:
+        text = raw.get(key)
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            problems.add(f"step {index} ({step.kind}) field {key!r}", "must be a non-empty string", line)
+        elif text is not None:
+            setattr(step, key, text.strip())
+    step.body = checks.check_step(step, problems)
+    return step
 
 
 def find(name_or_path: str, directory: str | Path) -> Path:

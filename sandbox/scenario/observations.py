@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.scenario.model import Problems, Step, line_of, parse_duration, where
+from sandbox.scenario.types import Problems, Step, line_of, parse_duration, where
 
 REQUEST_FIELDS = (
     *(
@@ -60,19 +60,11 @@ def check_expect(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         problems.add(where(step), f"needs exactly one of: {', '.join(SOURCES)}", step.line)
         return {}
     source = sources[0]
-    checked: dict[str, Any] = {**body, "source": source}
-    if source == "order":
-        items = body["order"]
-        if not isinstance(items, list) or len(items) < 2:
-            problems.add(where(step, "order"), "must be a list of at least two matches", step.line)
-        else:
-            checked["order"] = [
-                _match(step, "request", m, problems, f"order[{i}]") for i, m in enumerate(items)
-            ]
-    elif source == "gap":
-        checked["gap"] = _gap(step, body["gap"], problems)
-    else:
-        checked[source] = _match(step, source, body[source], problems)
+    checked: dict[str, Any] = {
+        **body,
+        "source": source,
+        source: _source(step, source, body[source], problems),
+    }
     if step.kind == "expect_not" and source in ("order", "gap", "reply"):
         problems.add(where(step, source), "expect_not takes request or timeline", step.line)
     if step.kind == "expect_not" and "count" in body:
@@ -81,6 +73,18 @@ def check_expect(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
     if "within" in body:
         checked["within"] = duration(step, body, "within", problems)
     return checked
+
+
+def _source(step: Step, source: str, value: Any, problems: Problems) -> Any:
+    """What an expectation looks for: a match, an ``order`` of request matches, or a ``gap``."""
+    if source == "gap":
+        return _gap(step, value, problems)
+    if source != "order":
+        return _match(step, source, value, problems)
+    if not isinstance(value, list) or len(value) < 2:
+        problems.add(where(step, "order"), "must be a list of at least two matches", step.line)
+        return value
+    return [_match(step, "request", m, problems, f"order[{i}]") for i, m in enumerate(value)]
 
 
 def _gap(step: Step, gap: Any, problems: Problems) -> dict[str, Any]:

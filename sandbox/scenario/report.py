@@ -7,17 +7,14 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from sandbox.scenario.grader import Outcome, describe_entry
-
-if TYPE_CHECKING:
-    from sandbox.scenario.model import Scenario, Step
-    from sandbox.scenario.runner import Run
-    from sandbox.scenario.setup import Stage
+from sandbox.scenario.grader import Outcome, Run, describe_entry
+from sandbox.scenario.setup import Stage
+from sandbox.scenario.types import Scenario, Step
 
 MAX_TIMELINE = 80
 
@@ -98,14 +95,7 @@ def render(run: Run, console: Console, lang: str = "en") -> None:
         console.print(f"[red]stopped early:[/] {escape(run.aborted)}")
     console.print("\n[bold]Expectations[/]")
     for outcome in run.outcomes:
-        step = outcome.step
-        console.print(
-            f" {_mark(outcome)} step {step.index}: {escape(step.title)} — {escape(outcome.message)}"
-        )
-        if outcome.passed is False and step.why:
-            console.print(f"     [yellow]why it matters:[/] {escape(step.why)}")
-        for entry in outcome.evidence:
-            console.print(f"     [dim]{escape(describe_entry(entry))}[/]")
+        _expectation(outcome, console)
     if run.timeline:
         console.print("\n[bold]Timeline[/] (contract time)")
         for line in timeline_lines(run.timeline):
@@ -114,6 +104,16 @@ def render(run: Run, console: Console, lang: str = "en") -> None:
         console.print("\n[bold]Client log[/] (last lines)")
         for line in run.client_log[-12:]:
             console.print(f"  [dim]{escape(line)}[/]")
+
+
+def _expectation(outcome: Outcome, console: Console) -> None:
+    """One judged expectation: its verdict, why it matters when it failed, and its evidence."""
+    step = outcome.step
+    console.print(f" {_mark(outcome)} step {step.index}: {escape(step.title)} — {escape(outcome.message)}")
+    if outcome.passed is False and step.why:
+        console.print(f"     [yellow]why it matters:[/] {escape(step.why)}")
+    for entry in outcome.evidence:
+        console.print(f"     [dim]{escape(describe_entry(entry))}[/]")
 
 
 def timeline_lines(entries: list[dict[str, Any]]) -> list[str]:
@@ -148,26 +148,11 @@ def _suite(run: Run) -> ET.Element:
         ("contract", run.contract_id or ""),
     ):
         ET.SubElement(props, "property", name=name, value=value)
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    counts = {"tests": len(run.outcomes), "failures": 0, "errors": 0, "skipped": 0}
     for outcome in run.outcomes:
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            classname=f"scenario.{scenario.name}",
-            name=f"step {outcome.step.index}: {outcome.step.title}",
-            time=f"{outcome.seconds:.3f}",
-        )
-        counts["tests"] += 1
-        evidence = "\n".join(describe_entry(e) for e in outcome.evidence)
-        if outcome.passed is None:
-            ET.SubElement(case, "skipped", message=outcome.message)
-            counts["skipped"] += 1
-        elif not outcome.passed:
-            failure = ET.SubElement(case, "failure", message=outcome.message, type="expectation")
-            failure.text = "\n".join(
-                x for x in (outcome.step.why and f"why: {outcome.step.why}", evidence) if x
-            )
-            counts["failures"] += 1
+        verdict = _case(suite, scenario.name, outcome)
+        if verdict:
+            counts[verdict] += 1
     if run.aborted:
         case = ET.SubElement(suite, "testcase", classname=f"scenario.{scenario.name}", name="run", time="0")
         error = ET.SubElement(case, "error", message=run.aborted.splitlines()[0], type="aborted")
@@ -178,6 +163,27 @@ def _suite(run: Run) -> ET.Element:
     out.text = "\n".join(timeline_lines(run.timeline))
     suite.attrib.update({k: str(v) for k, v in counts.items()})
     return suite
+
+
+def _case(suite: ET.Element, scenario: str, outcome: Outcome) -> str | None:
+    """Add one expectation's test case; return the counter it adds to (skipped, failures) if any."""
+    step = outcome.step
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=f"scenario.{scenario}",
+        name=f"step {step.index}: {step.title}",
+        time=f"{outcome.seconds:.3f}",
+    )
+    if outcome.passed is None:
+        ET.SubElement(case, "skipped", message=outcome.message)
+        return "skipped"
+    if outcome.passed:
+        return None
+    evidence = "\n".join(describe_entry(e) for e in outcome.evidence)
+    failure = ET.SubElement(case, "failure", message=outcome.message, type="expectation")
+    failure.text = "\n".join(x for x in (step.why and f"why: {step.why}", evidence) if x)
+    return "failures"
 
 
 def write_junit(runs: list[Run], path: str | Path) -> None:

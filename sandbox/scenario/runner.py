@@ -18,41 +18,16 @@ from typing import Any
 
 from sandbox.scenario import grader, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
-from sandbox.scenario.checks import describe
-from sandbox.scenario.grader import Outcome
-from sandbox.scenario.model import Scenario, Step
+from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
 from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
+from sandbox.scenario.types import Scenario, Step, describe
 from sandbox.scenario.world import World
 
 INTERACTIVE_WITHIN = 2.0  # seconds an expectation waits when the client answers each command
 SETTLE = 0.1  # seconds the log is given before a "never"/"at most" is judged
 QUIET = 1.5  # a manual client is done with a command after this long without requests
-
-
-@dataclass
-class Run:
-    """What a run found: one outcome per expectation, why it stopped early (if it did), the timeline."""
-
-    scenario: Scenario
-    url: str = ""
-    contract_id: str | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
-    aborted: str | None = None
-    missing: list[str] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    client_log: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return self.aborted is None and all(o.passed is not False for o in self.outcomes)
-
-    @property
-    def failures(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.passed is False]
 
 
 @dataclass
@@ -66,6 +41,8 @@ class Mark:
 
 
 class Runner:
+    """One run of one scenario against one sandbox, with the client under test."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -81,13 +58,8 @@ class Runner:
         (``make(env) -> handler``); with neither, a person drives it. ``within``: how long a failing
         expectation keeps watching when the client answers each command. ``contract``: play on this
         existing contract instead of a fresh one (a workshop participant's)."""
-        self.scenario, self.sandbox, self.client_cmd, self.in_process = (
-            scenario,
-            sandbox,
-            client_cmd,
-            in_process,
-        )
-        self.within, self.contract = within, contract
+        self.scenario, self.sandbox, self.contract = scenario, sandbox, contract
+        self.client_cmd, self.in_process, self.within = client_cmd, in_process, within
         self.progress = progress or Progress()
         self.run_ = Run(scenario, url=sandbox.url)
         self.marks: dict[int, Mark] = {}
@@ -131,13 +103,16 @@ class Runner:
         self.initial = self._timeline_keys()  # what the contract's timeline held before the run
         env = stage.env(self.sandbox.url, self.scenario.name)
         self.progress.begin(self.scenario, stage, env, self.client_cmd)
-        if self.in_process:
-            self.client = InProcessClient(self.in_process, env)
-        elif self.client_cmd:
-            self.client = ProcessClient(self.client_cmd, env)
-        else:
-            self.client = ManualClient(self.progress.say)
+        self.client = self._client(env)
         self.client.start()
+
+    def _client(self, env: dict[str, str]) -> ProcessClient | InProcessClient | ManualClient:
+        """The client under test: built in this process, started as a command, or a person."""
+        if self.in_process:
+            return InProcessClient(self.in_process, env)
+        if self.client_cmd:
+            return ProcessClient(self.client_cmd, env)
+        return ManualClient(self.progress.say)
 
     def _finish(self) -> None:
         if self.client is not None:
@@ -192,16 +167,7 @@ class Runner:
         return self.watcher.last_id, self._timeline_keys()
 
     def _do_client(self, step: Step, body: dict[str, Any]) -> None:
-        command = {k: v for k, v in body.items() if k != "timeout"}
-        if command["do"] == "transfer":
-            command.setdefault("to", DEFAULT_BENEFICIARY)
-        if command.get("account") is not None:
-            command["account"] = account_for(self.stage, command["account"])
-        if command["do"] == "set-key":
-            shown = self.sandbox.call(
-                "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
-            )
-            command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
+        command = self._command(body)
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         if not self.client.interactive:
             self.client.send(command, timeout)
@@ -216,6 +182,21 @@ class Runner:
             if command.get("ref"):
                 self.stage.values[f"applyNo.{command['ref']}"] = str(result["applyNo"])
         self.progress.reply(reply)
+
+    def _command(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What the client is sent: the step's body with the default beneficiary, the account's id
+        and, for ``set-key``, the client's current key."""
+        command = {k: v for k, v in body.items() if k != "timeout"}
+        if command["do"] == "transfer":
+            command.setdefault("to", DEFAULT_BENEFICIARY)
+        if command.get("account") is not None:
+            command["account"] = account_for(self.stage, command["account"])
+        if command["do"] == "set-key":
+            shown = self.sandbox.call(
+                "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
+            )
+            command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
+        return command
 
     def _quiet(self, timeout: float) -> None:
         """A person drives the client: wait for some activity, then for it to settle."""
@@ -244,17 +225,11 @@ class Runner:
 
     def _do_expect(self, step: Step, body: dict[str, Any]) -> None:
         begun = time.monotonic()
-        within = body.get("within") or self.scenario.within
-        seconds = (
-            within.total_seconds()
-            if within
-            else (self.within if self.client.interactive else self.scenario.timeout.total_seconds())
-        )
         negative = "max" in body["count"] and body["source"] in ("request", "timeline")
-        if negative:
+        if negative:  # "never" and "at most" are judged once, after the log settles
             time.sleep(SETTLE)
             self.watcher.poll()
-        deadline = time.monotonic() + (0 if negative else seconds)
+        deadline = time.monotonic() + (0 if negative else self._patience(body))
         while True:
             outcome = self._judge(step, body)
             if outcome.passed is not False or time.monotonic() >= deadline:
@@ -266,6 +241,13 @@ class Runner:
         self.progress.outcome(outcome)
 
     _do_expect_not = _do_expect
+
+    def _patience(self, body: dict[str, Any]) -> float:
+        """Seconds a failing expectation keeps watching: its ``within``, the scenario's, else a default."""
+        within = body.get("within") or self.scenario.within
+        if within:
+            return within.total_seconds()
+        return self.within if self.client.interactive else self.scenario.timeout.total_seconds()
 
     def _judge(self, step: Step, body: dict[str, Any]) -> Outcome:
         source = body["source"]
@@ -279,11 +261,8 @@ class Runner:
 
     def _window(self, source: str, since: str | None, until: str | None, step: Step) -> list[dict[str, Any]]:
         """Entries from the start of step ``since`` (default: the run's start) to the end of ``until``."""
-        start = (
-            self.marks[self._step_index(since)]
-            if since and since != "start"
-            else Mark(seen_start=self.initial)
-        )
+        labelled = since and since != "start"
+        start = self.marks[self._step_index(since)] if labelled else Mark(seen_start=self.initial)
         end = self.marks[self._step_index(until)] if until else None
         if source == "request":
             return self.watcher.window(start.start, end.end if end else None)

@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.scenario.model import Scenario
 from sandbox.scenario.target import RunAbort, Sandbox
+from sandbox.scenario.types import PLACEHOLDER, Scenario
 
 REDIRECT_URI = "http://127.0.0.1:8080/callback"
 # Where a `transfer` step without `to` sends money: an account at another bank (fees: otherBank tier).
@@ -23,8 +23,6 @@ DEFAULT_BENEFICIARY = {
     "accountNumber": "1234567",
     "name": "ｶ)ﾃｽﾄｼﾖｳｼﾞ",
 }
-PLACEHOLDER = re.compile(r"\{([\w.-]+)\}")
-NAMES = ("contract", "operator", "approver", "viewer", "client", "applyNo")
 
 
 @dataclass
@@ -114,21 +112,9 @@ def prepare(sandbox: Sandbox, scenario: Scenario, contract: str | None = None) -
 
 
 def _fresh(sandbox: Sandbox, scenario: Scenario) -> Stage:
-    setup = scenario.setup
-    body: dict[str, Any] = {
-        "world": setup.world,
-        "count": 1,
-        "prefix": "S",
-        "frozen": True,
-        "issueKeys": True,
-    }
-    if setup.template:
-        body["template"] = setup.template
-    if setup.start:
-        body["start"] = setup.start.isoformat()
-    if setup.settings:
-        body["settings"] = setup.settings
-    if setup.child:  # a fresh parent first; the run plays on its fresh child
+    """A new contract (and its parent first, for a child), frozen, with its own key and client."""
+    body = _contract_body(scenario)
+    if scenario.setup.child:  # a fresh parent first; the run plays on its fresh child
         parent = {k: v for k, v in body.items() if k not in ("template", "settings", "issueKeys")}
         body["parentId"] = sandbox.call("POST", "/contracts", parent)["contracts"][0]["contractId"]
     made = sandbox.call("POST", "/contracts", body)
@@ -150,6 +136,25 @@ def _fresh(sandbox: Sandbox, scenario: Scenario) -> Stage:
         password=passwords.get(users.get("operator", "")),
         accounts=contract.get("accounts", []),
     )
+
+
+def _contract_body(scenario: Scenario) -> dict[str, Any]:
+    """``POST /sandbox/v1/contracts`` for the run's contract, from the scenario's setup."""
+    setup = scenario.setup
+    body: dict[str, Any] = {
+        "world": setup.world,
+        "count": 1,
+        "prefix": "S",
+        "frozen": True,
+        "issueKeys": True,
+    }
+    if setup.template:
+        body["template"] = setup.template
+    if setup.start:
+        body["start"] = setup.start.isoformat()
+    if setup.settings:
+        body["settings"] = setup.settings
+    return body
 
 
 def _adopt(sandbox: Sandbox, contract_id: str, scenario: str) -> Stage:

@@ -5,6 +5,7 @@ reached through the control API; and the watcher that follows the contract's req
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -12,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
 import requests
 
-from sandbox.http.client import ControlClient
+from sandbox.client import ControlClient, ControlError
 
 
 class RunAbort(Exception):
@@ -48,8 +48,8 @@ class Sandbox:
     def call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         try:
             return self.control.call(method, path, body, params)
-        except click.ClickException as exc:
-            raise RunAbort(f"{method} /sandbox/v1{path}: {exc.message}") from exc
+        except ControlError as exc:
+            raise RunAbort(f"{method} /sandbox/v1{path}: {exc}") from exc
         except requests.RequestException as exc:  # a timeout or a dropped connection mid-run
             raise RunAbort(
                 f"{method} /sandbox/v1{path}: the sandbox stopped answering ({exc.__class__.__name__})"
@@ -100,24 +100,10 @@ class LocalServer:
         self.url = ""
 
     def __enter__(self) -> str:
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = _free_port()
+        command = ["-m", "sandbox", "--db", self.db, "serve", "--port", str(port), "--workers", "2"]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sandbox",
-                "--db",
-                self.db,
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-            ],
+            [sys.executable, *command],
             env={**os.environ, "WEB21_SANDBOX_ADMIN_KEY": self.key},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -147,6 +133,12 @@ class LocalServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def observed(entry: dict[str, Any]) -> None:

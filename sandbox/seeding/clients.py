@@ -1,4 +1,4 @@
-"""Seed hook: every contract of a seeded world gets one registered demo client (§5(2)).
+"""Seed hook (listed in sandbox/seeding/worlds.py, HOOKS): every contract of a seeded world gets one registered demo client (§5(2)).
 
 Its client ID, client password and encryption key come from a generator seeded by the world's seed and
 the contract id, so the same world and seed always give the same credentials (and adding another
@@ -10,13 +10,12 @@ from __future__ import annotations
 import random
 
 from sandbox.oauth import clients
-from sandbox.seeding import worlds as seeding
+from sandbox.seeding.model import World
 
 DEMO_REDIRECT_URI = "http://127.0.0.1:8080/callback"
 
 
-@seeding.hook
-def register_demo_clients(world: seeding.World) -> None:
+def register_demo_clients(world: World) -> None:
     registered = world.extras.setdefault("clients", [])
     for contract in world.contracts:
         rng = random.Random(f"oauth-client/{world.seed}/{contract['id']}")

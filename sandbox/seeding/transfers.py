@@ -1,4 +1,4 @@
-"""Seed hook: every contract's first monthly-fee event, and a few transfer requests in each status.
+"""Seed hook (listed in sandbox/seeding/worlds.py, HOOKS): every contract's first monthly-fee event, and a few transfer requests in each status.
 
 The requests are made with the domain functions at past instants of the contract clock (the day
 before the start and the start's morning), so their transitions, journals and events are the real
@@ -17,15 +17,14 @@ from sandbox import calendar, clock, events
 from sandbox.bank import accounts, beneficiaries, contracts, fees, kana, users
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.bank.transfers.lifecycle import Actor, Draft, Item
-from sandbox.seeding import worlds as seeding
+from sandbox.seeding.model import World
 from sandbox.store import Database, row
 
 OTHER_BANKS = ("0001", "0005", "0010", "0017", "0033", "0036", "0038", "0150")
 FALLBACK_NAME = "ｶ)ﾃﾞﾓｼﾖｳｼﾞ"
 
 
-@seeding.hook
-def seed_transfers(world: seeding.World) -> None:
+def seed_transfers(world: World) -> None:
     """Queue the monthly fees, then give each contract its demo transfer requests."""
     db = world.db
     for built in world.contracts:
@@ -50,7 +49,7 @@ def _actors(db: Database, contract_id: str) -> tuple[Actor, Actor] | None:
     return tuple(Actor("user", u["id"], u["login_id"]) for u in (applicant, approvers[0]))  # type: ignore[return-value]
 
 
-def _other_bank(world: seeding.World, rng: random.Random) -> beneficiaries.Beneficiary:
+def _other_bank(world: World, rng: random.Random) -> beneficiaries.Beneficiary:
     bank = beneficiaries.bank(rng.choice(OTHER_BANKS))
     branch = bank.branches[rng.choice(sorted(bank.branches))]
     name = rng.choice(world.extras.get("partners") or [("", FALLBACK_NAME)])[1][:30]
@@ -93,7 +92,7 @@ def _draft(rng: random.Random, day: date | None, *bens: beneficiaries.Beneficiar
 class _Demo:
     """One contract's demo requests, made by its clerk and decided by its approver at given instants."""
 
-    def __init__(self, world: seeding.World, contract: dict[str, Any], clerk: Actor, approver: Actor) -> None:
+    def __init__(self, world: World, contract: dict[str, Any], clerk: Actor, approver: Actor) -> None:
         self.world, self.db, self.contract = world, world.db, contract
         self.clerk, self.approver = clerk, approver
         self.rng = random.Random(f"transfers/{world.seed}/{contract['id']}")
@@ -140,7 +139,7 @@ def _at(day: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm), clock.JST)
 
 
-def _demo_requests(world: seeding.World, contract: dict[str, Any], other: dict[str, Any] | None) -> None:
+def _demo_requests(world: World, contract: dict[str, Any], other: dict[str, Any] | None) -> None:
     actors = _actors(world.db, contract["id"])
     if actors is None:
         return

@@ -1,10 +1,12 @@
 """Who is calling: attribute a raw WSGI request to a contract, client, user and grant, before it runs.
 
-The fault layer needs this before the application sees the request (a rule may reset a connection
-of one client only), so it reads the OAuth tables itself: the bearer token (``Authorization`` or
-``x-access-token``), else the client of an OAuth call (Basic auth, form or query ``client_id``), and for
-the token endpoint the code or refresh token being exchanged. Read-only; unknown credentials attribute
-nothing, and the application then answers with its own error.
+Step 2 of the bearer check (``wire/middleware.py`` → this → ``oauth/bearer.py`` → ``oauth/protect.py``):
+the fault layer needs the caller before the application sees the request (a rule may reset a connection
+of one client only), so it reads the OAuth tables itself. A bearer token (``Authorization`` or
+``x-access-token``) is looked up with :func:`sandbox.oauth.bearer.read`, and those rows travel on to the
+protector; else the code or refresh token exchanged at the token endpoint, the consent screen's session
+cookie, or the client of an OAuth call (Basic auth, form or query ``client_id``). Read-only; unknown
+credentials attribute nothing, and the application then answers with its own error.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from sandbox.http.auth import views as oauth_views
-from sandbox.oauth import bearer as bearer_rows
-from sandbox.oauth import consent, models
+from sandbox.oauth import bearer, consent
+from sandbox.oauth.bearer import Bearer
+from sandbox.oauth.models import digest
 from sandbox.store import Database, row
 
 _TOKEN_SQL = """
@@ -37,12 +39,7 @@ class Who:
     client_id: str | None = None
     user_id: str | None = None  # 利用者ID
     grant_id: str | None = None
-    bearer: bearer_rows.Bearer | None = None  # the rows behind a presented access token
-
-
-def token_hash(token: str) -> str:
-    """How the OAuth tables key a token or code."""
-    return models.digest(token)
+    bearer: Bearer | None = None  # the rows behind a presented access token
 
 
 def identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
@@ -54,43 +51,39 @@ def identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
 
 
 def _identify(db: Database, environ: dict[str, Any], body: bytes) -> Who:
-    token = bearer(environ)
+    token = presented_token(environ)
     if token:
-        found = bearer_rows.read(db, token_hash(token))
-        if found is None:
-            return Who()
-        return Who(
-            found.contract["id"],
-            found.token["client_id"],
-            found.user["login_id"],
-            str(found.grant["id"]),
-            found,
-        )
+        return _by_access_token(db, token)
     form = _form(environ, body)
-    if environ.get("PATH_INFO", "").endswith("/token"):
-        if form.get("grant_type") == "refresh_token" and form.get("refresh_token"):
-            found = _from(db, _TOKEN_SQL.format(column="refresh_hash"), token_hash(form["refresh_token"]))
-            if found:
-                return found
-        if form.get("grant_type") == "authorization_code" and form.get("code"):
-            found = _from(db, _CODE_SQL, token_hash(form["code"]))
-            if found:
-                return found
-    session = _consent(db, environ)
-    if session is not None:
-        return session
-    client_id = _basic_client(environ) or form.get("client_id")
-    if not client_id:
+    return _by_exchange(db, environ, form) or _by_consent(db, environ) or _by_client(db, environ, form)
+
+
+def _by_access_token(db: Database, token: str) -> Who:
+    found = bearer.read(db, digest(token))
+    if found is None:
         return Who()
-    found = row(db, "SELECT contract_id FROM oauth_clients WHERE client_id = ?", (client_id,))
-    return Who(contract_id=found["contract_id"], client_id=client_id) if found else Who()
+    grant_id = str(found.grant["id"])
+    return Who(found.contract["id"], found.token["client_id"], found.user["login_id"], grant_id, found)
 
 
-def _consent(db: Database, environ: dict[str, Any]) -> Who | None:
+def _by_exchange(db: Database, environ: dict[str, Any], form: dict[str, str]) -> Who | None:
+    """The token endpoint: the grant behind the refresh token or the code being exchanged."""
+    if not environ.get("PATH_INFO", "").endswith("/token"):
+        return None
+    if form.get("grant_type") == "refresh_token" and form.get("refresh_token"):
+        found = _from(db, _TOKEN_SQL.format(column="refresh_hash"), digest(form["refresh_token"]))
+        if found:
+            return found
+    if form.get("grant_type") == "authorization_code" and form.get("code"):
+        return _from(db, _CODE_SQL, digest(form["code"]))
+    return None
+
+
+def _by_consent(db: Database, environ: dict[str, Any]) -> Who | None:
     """The consent screen's pages after the first carry only their session cookie."""
     if not environ.get("PATH_INFO", "").startswith("/auth/v1/authorization") or "HTTP_COOKIE" not in environ:
         return None
-    morsel = SimpleCookie(environ["HTTP_COOKIE"]).get(oauth_views.COOKIE)
+    morsel = SimpleCookie(environ["HTTP_COOKIE"]).get(consent.COOKIE)
     session = consent.load_session(db, morsel.value) if morsel else None
     if session is None:
         return None
@@ -102,6 +95,14 @@ def _consent(db: Database, environ: dict[str, Any]) -> Who | None:
     return Who(session["contract_id"], session["client_id"], user["login_id"] if user else None)
 
 
+def _by_client(db: Database, environ: dict[str, Any], form: dict[str, str]) -> Who:
+    client_id = _basic_client(environ) or form.get("client_id")
+    if not client_id:
+        return Who()
+    found = row(db, "SELECT contract_id FROM oauth_clients WHERE client_id = ?", (client_id,))
+    return Who(contract_id=found["contract_id"], client_id=client_id) if found else Who()
+
+
 def _from(db: Database, sql: str, key: str) -> Who | None:
     found = row(db, sql, (key,))
     if found is None:
@@ -109,7 +110,9 @@ def _from(db: Database, sql: str, key: str) -> Who | None:
     return Who(found["contract_id"], found["client_id"], found["login_id"], str(found["grant_id"]))
 
 
-def bearer(environ: dict[str, Any]) -> str | None:
+def presented_token(environ: dict[str, Any]) -> str | None:
+    """The bearer token of ``Authorization: Bearer`` or else ``x-access-token`` (the protector checks
+    the headers' form; this only attributes)."""
     header = environ.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None

@@ -1,16 +1,19 @@
 """The fault layer: WSGI middleware around ``/corporation/v1`` and ``/auth/v1`` (DESIGN §2).
 
-For each request it attributes the caller, refuses it when an incident blocks it (maintenance window,
-double login), asks the rule engine for an effect, applies it and writes the request log.
+For each request, in order: attribute the caller (``identify.py``), refuse it when the contract is
+outside its service hours or an incident window blocks it (``gate.py``), ask the rule engine for an
+effect (``engine.py``), apply it, and write the request log (``requestlog.py``).
 
-Connection effects are real on the wire under gunicorn (``environ["gunicorn.socket"]``) and Werkzeug's
-dev server: ``reset`` and ``response_lost`` close the socket with ``SO_LINGER`` 0 (the client gets a
-TCP RST: ECONNRESET), ``timeout`` holds the connection and then closes it, ``truncated`` sends the
-headers and part of the body and closes. The socket is closed by swapping a spare socket into its file
-descriptor (``dup2``), so the server's own later close touches only the spare, then the layer raises
-``ConnectionResetError``, which both servers treat as a dropped client. Under Flask's test client (no
-socket) the same exception reaches the caller instead; ``timeout`` raises ``TimeoutError`` without
-waiting, and ``truncated`` returns the short body with the full ``Content-Length``.
+This is step 1 of the bearer check: ``middleware`` → ``identify`` (reads the token's rows with
+``oauth/bearer.py``) → the rows are left in the WSGI environ → ``oauth/protect.py`` validates the token
+for the view, without reading them again.
+
+Connection effects are real on the wire under gunicorn and Werkzeug's dev server (``connection.py``):
+``reset`` and ``response_lost`` close the socket with ``SO_LINGER`` 0 (the client gets a TCP RST:
+ECONNRESET), ``timeout`` holds the connection and then closes it, ``truncated`` sends the headers and
+part of the body and closes. Under Flask's test client (no socket) ``ConnectionResetError`` reaches the
+caller instead; ``timeout`` raises ``TimeoutError`` without waiting, and ``truncated`` returns the short
+body with the full ``Content-Length``.
 """
 
 from __future__ import annotations
@@ -19,30 +22,22 @@ import errno
 import io
 import json
 import logging
-import math
 import os
-import socket
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
 
-from sandbox import calendar, clock, store
+from sandbox import clock, store
 from sandbox.errors import BankError
-from sandbox.incidents import lifecycle as incidents
-from sandbox.incidents.errors import (
-    Maintenance,
-    OutsideServiceHours,
-    RateLimited,
-    RequestRejected,
-    ServiceUnavailable,
-)
+from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
-from sandbox.wire import requestlog
-from sandbox.wire import rules as faults
+from sandbox.wire import engine, gate, requestlog, rules
+from sandbox.wire.connection import client_socket, drop, status_line
+from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable
 from sandbox.wire.identify import Who, identify
 
 logger = logging.getLogger(__name__)
@@ -68,7 +63,7 @@ class FaultLayer:
         return local.db
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not environ.get("PATH_INFO", "").startswith(faults.PREFIXES):
+        if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
             return self.inner(environ, start_response)
         return Exchange(self, environ, start_response).run()
 
@@ -85,38 +80,38 @@ class Exchange:
     # -- deciding --------------------------------------------------------------------------------
 
     def run(self) -> Iterable[bytes]:
+        """Attribute, gate, decide, then apply the chosen effect (or pass the request through)."""
         body = self._read_body()
         db = self.layer.db()
-        who = identify(db, self.environ, body)
-        if who.bearer is not None:  # the protector takes these rows instead of reading them again
-            contract = who.bearer.contract
-            self.environ[bearer.ENVIRON_KEY] = who.bearer
-        else:
-            contract = _contract_row(db, who.contract_id)
-        now = clock.contract_now(contract) if contract else None
-        self.entry = _entry(self.environ, who, now, body)
-        windows, rules = _configured(db, who.contract_id)
-        blocked = _closed(contract, now) or (
-            incidents.blocking(db, who.contract_id, who.user_id, now) if windows else None
-        )
+        who, contract, now = self._attribute(db, body)
+        windows_open, any_rules = gate.configured(db, who.contract_id)
+        blocked = gate.refusal(db, who, contract, now, windows_open)
         if blocked is not None:
-            error, label = blocked
-            self.entry["fault"] = label
+            error, self.entry["fault"] = blocked
             return self.refuse(error)
-        facts = faults.Facts(
-            self.environ["REQUEST_METHOD"],
-            self.environ["PATH_INFO"],
-            who.contract_id,
-            who.client_id,
-            who.user_id,
-            now,
+        facts = engine.Facts(
+            self.entry["method"], self.entry["path"], who.contract_id, who.client_id, who.user_id, now
         )
-        chosen = faults.decide(db, facts) if rules else None
+        chosen = engine.decide(db, facts) if any_rules else None
         if chosen is None:
             return self.passthrough()
         rule, hit = chosen
         self.entry.update(fault_id=rule["id"], fault=rule["effect"])
         return getattr(self, f"_{rule['effect']}")(rule["params"], rule, hit)
+
+    def _attribute(
+        self, db: store.Database, body: bytes
+    ) -> tuple[Who, dict[str, Any] | None, datetime | None]:
+        """Who is calling, their contract and its clock; opens the request log entry."""
+        who = identify(db, self.environ, body)
+        if who.bearer is not None:  # the protector takes these rows instead of reading them again
+            contract = who.bearer.contract
+            self.environ[bearer.ENVIRON_KEY] = who.bearer
+        else:
+            contract = gate.contract_row(db, who.contract_id)
+        now = clock.contract_now(contract) if contract else None
+        self.entry = requestlog.entry(self.environ, who, now, body)
+        return who, contract, now
 
     def _read_body(self) -> bytes:
         """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy.
@@ -141,7 +136,7 @@ class Exchange:
 
     def _latency(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         self.environ.pop(bearer.ENVIRON_KEY, None)  # the rows may change while we wait: read them after
-        jitter = round(faults.draw(rule["seed"], hit, "jitter") * params.get("jitterMs", 0))
+        jitter = round(engine.draw(rule["seed"], hit, "jitter") * params.get("jitterMs", 0))
         time.sleep((params["ms"] + jitter) / 1000)
         return self.passthrough()
 
@@ -162,24 +157,24 @@ class Exchange:
 
     def _reset(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         self.log(None, None, "reset")
-        raise _drop(self.environ, abort=True)
+        raise drop(self.environ, abort=True)
 
     def _timeout(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
-        if _socket(self.environ) is None:
+        if client_socket(self.environ) is None:
             self.log(None, None, "timeout")
             raise TimeoutError(
                 errno.ETIMEDOUT, "fault: the sandbox held the connection (test client: no wait)"
             )
         time.sleep(params["holdMs"] / 1000)
         self.log(None, None, "timeout")
-        raise _drop(self.environ, abort=False)
+        raise drop(self.environ, abort=False)
 
     # -- effects after processing (the request is committed) ---------------------------------------------
 
     def _response_lost(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         status, _headers, _body = self.process()
         self.log(status, None, "reset_after_commit")
-        raise _drop(self.environ, abort=True)
+        raise drop(self.environ, abort=True)
 
     def _commit_then_error(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         status, _headers, _body = self.process()
@@ -190,7 +185,7 @@ class Exchange:
         status, headers, body = self.process()
         keep = min(params.get("bytes", len(body) // 2), max(len(body) - 1, 0))
         self.start_response(self.status_line, headers)
-        if _socket(self.environ) is None:
+        if client_socket(self.environ) is None:
             self.log(status, status, "truncated")
             return [body[:keep]]
         return self._cut(status, body[:keep])
@@ -198,7 +193,7 @@ class Exchange:
     def _cut(self, status: int, part: bytes) -> Iterator[bytes]:
         yield part
         self.log(status, status, "truncated")
-        raise _drop(self.environ, abort=False)
+        raise drop(self.environ, abort=False)
 
     def _slow_body(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         status, headers, body = self.process()
@@ -254,19 +249,12 @@ class Exchange:
         """Answer with an error without running the application (or after, for commit_then_error)."""
         status = status or error.status
         code = code or error.code
-        if self.environ["PATH_INFO"].startswith("/auth/v1"):
-            data: dict[str, Any] = {
-                "error": OAUTH_ERRORS.get(status, code),
-                "error_description": error.message_en,
-            }
-        else:
-            data = {**error.body(), "errorCode": code}
-        payload = json.dumps(data, ensure_ascii=False).encode()
+        payload = _error_payload(self.environ["PATH_INFO"], error, status, code)
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
         if retry_after is not None:
             headers.append(("Retry-After", str(retry_after)))
         headers.extend(error.headers.items())
-        self.start_response(_status_line(status), headers)
+        self.start_response(status_line(status), headers)
         self.log(
             self.entry.get("status") if processed else None,
             status,
@@ -290,91 +278,18 @@ class Exchange:
             logger.exception("request log write failed")
 
 
-def _entry(environ: dict[str, Any], who: Who, now: Any, body: bytes) -> dict[str, Any]:
-    wall = clock.wall_now()
-    return {
-        "at": clock.to_db(now or wall),
-        "wall_at": clock.to_db(wall),
-        "contract_id": who.contract_id,
-        "client_id": who.client_id,
-        "user_id": who.user_id,
-        "grant_id": who.grant_id,
-        "method": environ["REQUEST_METHOD"],
-        "path": environ["PATH_INFO"],
-        "idempotency_key": (environ.get("HTTP_IDEMPOTENCY_KEY") or "")[:200] or None,
-        "body_digest": requestlog.digest(body, environ.get("CONTENT_TYPE")),
-        "body_size": len(body),
-    }
-
-
-# Whether the contract has an incident in force and whether any fault rule exists, in one read: usually
-# neither, and then the two queries that would find nothing are not made.
-_CONFIGURED = (
-    "SELECT EXISTS (SELECT 1 FROM incidents WHERE contract_id = ? AND status = 'active'),"
-    " EXISTS (SELECT 1 FROM fault_rules)"
-)
-
-
-def _configured(db: store.Database, contract_id: str | None) -> tuple[bool, bool]:
-    windows, rules = db.conn.execute(_CONFIGURED, (contract_id,)).fetchone()
-    return bool(windows), bool(rules)
-
-
-def _contract_row(db: store.Database, contract_id: str | None) -> dict[str, Any] | None:
-    if contract_id is None:
-        return None
-    return store.row(
-        db,
-        "SELECT clock_mode, clock_frozen_at, clock_offset_us, settings FROM contracts WHERE id = ?",
-        (contract_id,),
-    )
-
-
-def _closed(contract: dict[str, Any] | None, now: Any) -> tuple[OutsideServiceHours, str] | None:
-    """Outside the contract's service hours (§2(4)): 503 with Retry-After until they open again."""
-    if contract is None or now is None or "serviceHours" not in (contract.get("settings") or ""):
-        return None  # the default hours are the whole day: nothing to decode on the hot path
-    hours = json.loads(contract["settings"])["serviceHours"]
-    opens = calendar.service_reopens(now, hours["start"], hours["end"])
-    if opens is None:
-        return None
-    wait = max(1, math.ceil((opens - now).total_seconds()))
-    detail = f"service hours are {hours['start']}-{hours['end']}; open again at {clock.to_api(opens)} (contract clock)"
-    return OutsideServiceHours(detail, headers={"Retry-After": str(wait)}), "serviceHours"
-
-
-def _status_line(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Error"
-
-
-def _socket(environ: dict[str, Any]) -> socket.socket | None:
-    return environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
-
-
-def _drop(environ: dict[str, Any], *, abort: bool) -> ConnectionResetError:
-    """Close the client connection now: a TCP RST when ``abort``, else a plain FIN.
-
-    Returns the exception to raise, which the servers take for a client that went away.
-    """
-    sock = _socket(environ)
-    if sock is not None:
-        if abort:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        # The spare is one end of a socket pair whose other end is closed at once: whatever the server
-        # still does with the descriptor (flush, shutdown, close) finds a connected, finished socket.
-        spare, other = socket.socketpair()
-        try:
-            os.dup2(spare.fileno(), sock.fileno())  # the last reference to the connection goes: it closes
-        finally:
-            spare.close()
-            other.close()
-    return ConnectionResetError(errno.ECONNRESET, "fault: connection closed by the sandbox")
+def _error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
+    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
+    if path.startswith("/auth/v1"):
+        data: dict[str, Any] = {
+            "error": OAUTH_ERRORS.get(status, code),
+            "error_description": error.message_en,
+        }
+    else:
+        data = {**error.body(), "errorCode": code}
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def init_app(app: Flask) -> None:
+    """Wrap the application's WSGI callable in the fault layer (the last wrapper: it sees every request)."""
     app.wsgi_app = FaultLayer(app)  # type: ignore[method-assign]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from sandbox import clock
 from sandbox.store import Database, rows
+from sandbox.wire.identify import Who
 
 SECRET_FIELDS = frozenset(
     {"password", "client_secret", "code", "code_verifier", "refresh_token", "token", "otp", "access_token"}
@@ -55,6 +57,24 @@ def digest(body: bytes, content_type: str | None) -> str | None:
         pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         body = urlencode([(k, "" if k in SECRET_FIELDS else v) for k, v in pairs]).encode()
     return "sha256:" + hashlib.sha256(body).hexdigest()[:32]
+
+
+def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) -> dict[str, Any]:
+    """The entry of a request as it arrives; the fault layer adds the outcome before :func:`write`."""
+    wall = clock.wall_now()
+    return {
+        "at": clock.to_db(now or wall),
+        "wall_at": clock.to_db(wall),
+        "contract_id": who.contract_id,
+        "client_id": who.client_id,
+        "user_id": who.user_id,
+        "grant_id": who.grant_id,
+        "method": environ["REQUEST_METHOD"],
+        "path": environ["PATH_INFO"],
+        "idempotency_key": (environ.get("HTTP_IDEMPOTENCY_KEY") or "")[:200] or None,
+        "body_digest": digest(body, environ.get("CONTENT_TYPE")),
+        "body_size": len(body),
+    }
 
 
 def write(db: Database, entry: dict[str, Any], max_rows: int) -> int:

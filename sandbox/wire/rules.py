@@ -1,16 +1,13 @@
 """Fault rules: what to break, on which requests, and when (DESIGN §5; rehearsals of §7(1)).
 
-A rule = match (contract, method, path glob, client, user) + one effect + a trigger. Triggers are
-deterministic: ``probability`` draws come from ``(seed, hit number)`` only, so the same seed replays the
-same sequence in every worker and after ``fault clear``; ``nth``/``after``/``times`` count hits stored in
-SQLite and updated in one ``BEGIN IMMEDIATE`` transaction; ``window`` is evaluated on the contract clock.
+A rule = match (contract, method, path glob, client, user) + one effect + a trigger. This module checks
+a rule body from the control API and stores rules; ``engine.py`` decides, per request, which rule fires,
+and ``middleware.py`` applies its effect.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
@@ -18,8 +15,8 @@ from typing import Any
 from sandbox import clock
 from sandbox.errors import InvalidParameter
 from sandbox.fields import check_int
-from sandbox.incidents.errors import FaultNotFound, UnknownFaultEffect, UnknownFaultTrigger
 from sandbox.store import Database, insert, row, rows, transaction
+from sandbox.wire.errors import FaultNotFound, UnknownFaultEffect, UnknownFaultTrigger
 
 PREFIXES = ("/corporation/v1", "/auth/v1")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -45,18 +42,6 @@ EFFECTS: dict[str, dict[str, tuple[type, Any, tuple[int, int]]]] = {
 BEFORE = ("latency", "http_error", "maintenance", "rate_limit", "reset", "timeout")  # act before processing
 TRIGGERS = ("probability", "seed", "nth", "after", "times", "window")
 MATCH = ("contractId", "method", "path", "clientId", "userId")
-
-
-@dataclass
-class Facts:
-    """What the engine knows about a request when it decides (attribution from ``identify``)."""
-
-    method: str
-    path: str
-    contract_id: str | None = None
-    client_id: str | None = None
-    user_id: str | None = None
-    now: datetime | None = None  # the contract's clock, when the request is attributed to one
 
 
 # -- validation ----------------------------------------------------------------------------------------
@@ -114,22 +99,26 @@ def _effect(effect: Any) -> dict[str, Any]:
     kind = effect["type"]
     if kind not in EFFECTS:
         raise UnknownFaultEffect(f"unknown effect {kind!r}; known: {', '.join(EFFECTS)}", field="effect.type")
-    spec, params = EFFECTS[kind], {}
+    spec = EFFECTS[kind]
     for name in set(effect) - {"type"} - set(spec):
         raise UnknownFaultEffect(f"effect {kind} has no parameter {name!r}", field=f"effect.{name}")
-    for name, (kind_of, default, (low, high)) in spec.items():
-        value = effect.get(name, default)
-        if value is ...:
-            raise InvalidParameter(f"effect {kind} needs {name}", field=f"effect.{name}")
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, kind_of):
-            raise InvalidParameter(f"effect.{name} must be a {kind_of.__name__}", field=f"effect.{name}")
-        size = len(value) if isinstance(value, str) else value
-        if not low <= size <= high:
-            raise InvalidParameter(f"effect.{name} must be between {low} and {high}", field=f"effect.{name}")
-        params[name] = value
-    return {"effect": kind, "params": params}
+    given = {name: _effect_param(kind, name, effect.get(name, spec[name][1]), spec[name]) for name in spec}
+    return {"effect": kind, "params": {name: value for name, value in given.items() if value is not None}}
+
+
+def _effect_param(effect: str, name: str, value: Any, spec: tuple[type, Any, tuple[int, int]]) -> Any:
+    """One parameter of an effect, checked against its kind and range (None: not given, no default)."""
+    kind_of, _default, (low, high) = spec
+    if value is ...:
+        raise InvalidParameter(f"effect {effect} needs {name}", field=f"effect.{name}")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kind_of):
+        raise InvalidParameter(f"effect.{name} must be a {kind_of.__name__}", field=f"effect.{name}")
+    size = len(value) if isinstance(value, str) else value
+    if not low <= size <= high:
+        raise InvalidParameter(f"effect.{name} must be between {low} and {high}", field=f"effect.{name}")
+    return value
 
 
 def _trigger(trigger: dict[str, Any]) -> dict[str, Any]:
@@ -221,13 +210,6 @@ def delete(db: Database, rule_id: int | None = None, contract_id: str | None = N
 
 def public(rule: dict[str, Any]) -> dict[str, Any]:
     """A rule as the control API shows it."""
-    trigger = {k: rule[k] for k in ("probability", "seed", "nth", "after", "times") if rule[k] is not None}
-    if rule["window_start"] or rule["window_end"]:
-        trigger["window"] = {
-            k: clock.to_api(clock.from_db(rule[f"window_{k}"]))
-            for k in ("start", "end")
-            if rule[f"window_{k}"]
-        }
     match = {
         "contractId": rule["contract_id"],
         "method": rule["method"] or "*",
@@ -238,8 +220,8 @@ def public(rule: dict[str, Any]) -> dict[str, Any]:
     return {
         "faultId": rule["id"],
         "match": {k: v for k, v in match.items() if v is not None},
-        "effect": {"type": rule["effect"], **_params(rule)},
-        "trigger": trigger,
+        "effect": {"type": rule["effect"], **params_of(rule)},
+        "trigger": _trigger_view(rule),
         "note": rule["note"],
         "hits": rule["hits"],
         "fired": rule["fired"],
@@ -248,71 +230,18 @@ def public(rule: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _params(rule: dict[str, Any]) -> dict[str, Any]:
+def _trigger_view(rule: dict[str, Any]) -> dict[str, Any]:
+    trigger = {k: rule[k] for k in ("probability", "seed", "nth", "after", "times") if rule[k] is not None}
+    if rule["window_start"] or rule["window_end"]:
+        trigger["window"] = {
+            k: clock.to_api(clock.from_db(rule[f"window_{k}"]))
+            for k in ("start", "end")
+            if rule[f"window_{k}"]
+        }
+    return trigger
+
+
+def params_of(rule: dict[str, Any]) -> dict[str, Any]:
+    """A stored rule's effect parameters, decoded."""
     params = rule["params"]
     return json.loads(params) if isinstance(params, str) else params
-
-
-# -- deciding ----------------------------------------------------------------------------------------------
-
-
-def draw(seed: int, hit: int, salt: str = "fire") -> float:
-    """A uniform number in [0, 1) that depends only on ``(seed, hit, salt)``: the replayable coin."""
-    digest = hashlib.sha256(f"{seed}:{hit}:{salt}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
-def _candidates(db: Database, facts: Facts) -> list[dict[str, Any]]:
-    found = rows(
-        db,
-        "SELECT * FROM fault_rules WHERE (contract_id IS NULL OR contract_id = ?)"
-        " AND (method IS NULL OR method = ?) AND (client_id IS NULL OR client_id = ?)"
-        " AND (user_id IS NULL OR user_id = ?) ORDER BY id",
-        (facts.contract_id, facts.method, facts.client_id, facts.user_id),
-    )
-    return [rule for rule in found if fnmatchcase(facts.path, rule["path"]) and _in_window(rule, facts.now)]
-
-
-def _in_window(rule: dict[str, Any], now: datetime | None) -> bool:
-    if not (rule["window_start"] or rule["window_end"]):
-        return True
-    if now is None:  # a window is on a contract clock: unattributed requests are outside every window
-        return False
-    stamp = clock.to_db(now)
-    return (rule["window_start"] or "") <= stamp and (
-        rule["window_end"] is None or stamp < rule["window_end"]
-    )
-
-
-def _fires(rule: dict[str, Any], hit: int) -> bool:
-    if rule["after"] is not None and hit <= rule["after"]:
-        return False
-    if rule["nth"] is not None and hit != rule["nth"]:
-        return False
-    if rule["times"] is not None and rule["fired"] >= rule["times"]:
-        return False
-    return rule["probability"] is None or draw(rule["seed"], hit) < rule["probability"]
-
-
-def decide(db: Database, facts: Facts) -> tuple[dict[str, Any], int] | None:
-    """Count this request as a hit of every matching rule; return ``(rule, hit)`` of the first that fires.
-
-    At most one effect per request: rules are considered in id order and a later rule that would also
-    fire does not (its ``fired``/``times`` are untouched), though it still counts the hit.
-    """
-    if not _candidates(db, facts):  # the usual case: a read, no write lock
-        return None
-    chosen = None
-    with transaction(db):
-        for rule in _candidates(db, facts):
-            hit = rule["hits"] + 1
-            fire = chosen is None and _fires(rule, hit)
-            db.conn.execute(
-                "UPDATE fault_rules SET hits = hits + 1, fired = fired + ?,"
-                " last_fired_at = CASE WHEN ? THEN ? ELSE last_fired_at END WHERE id = ?",
-                (int(fire), int(fire), clock.to_db(facts.now or clock.wall_now()), rule["id"]),
-            )
-            if fire:
-                rule["params"] = _params(rule)
-                chosen = (rule, hit)
-    return chosen

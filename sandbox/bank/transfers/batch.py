@@ -1,7 +1,7 @@
 """Reserved transfers (予約中) that fall due at the same instant, executed together: the clock's hot path.
 
 A year of clock on a busy contract executes thousands of reserved transfers, dozens at 09:00 of each
-business day. :func:`execute_many` gives each request exactly the effect :func:`transfers.execute_at`
+business day. :func:`execute_many` gives each request exactly the effect :func:`execution.execute_at`
 gives it, in order (each sees the balances the earlier ones left; insufficient funds → 手続不成立 for that
 one only), but writes the status changes, transitions, timeline entries and postings of all of them
 with a few statements instead of about twenty each.
@@ -12,19 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sandbox import clock, events
+from sandbox import clock
 from sandbox.bank import contracts, ledger
-from sandbox.bank.transfers import lifecycle as transfers
-from sandbox.bank.transfers import records
+from sandbox.bank.transfers import execution, records
 from sandbox.bank.transfers.records import CLOCK, Actor
 from sandbox.store import Database, rows
 
 
 def execute_many(db: Database, reqs: list[dict[str, Any]], at: datetime, actor: Actor) -> None:
-    """:func:`transfers.execute_at` for each of ``reqs`` (予約中, of one contract) in order, at ``at``."""
+    """:func:`execution.execute_at` for each of ``reqs`` (予約中, of one contract) in order, at ``at``."""
     stamp = clock.to_db(at)
     items = records.items_for(db, [req["id"] for req in reqs])
-    legs = {req["id"]: transfers.legs_of(req, items[req["id"]]) for req in reqs}
+    legs = {req["id"]: execution.legs_of(req, items[req["id"]]) for req in reqs}
     touched = {req["account_id"] for req in reqs} | {req["fee_account_id"] for req in reqs}
     book = ledger.Book(db, touched | {leg.account_id for found in legs.values() for leg in found})
     contract = contracts.get(db, reqs[0]["contract_id"])
@@ -32,7 +31,7 @@ def execute_many(db: Database, reqs: list[dict[str, Any]], at: datetime, actor: 
     for req in reqs:
         moves.append(records.move_rows(req, "12", stamp, actor, None, None))
         req["status"] = "12"
-        reason = transfers.cannot_execute(contract, req, book.balance)
+        reason = execution.cannot_execute(contract, req, book.balance)
         if reason:
             moves.append(records.move_rows(req, "40", stamp, actor, reason, None))
             req.update(status="40", updated_at=stamp, failure_reason=reason)
@@ -44,6 +43,17 @@ def execute_many(db: Database, reqs: list[dict[str, Any]], at: datetime, actor: 
         moves.append(records.move_rows(req, "20", stamp, actor, None, None))
         req.update(status="20", updated_at=stamp, executed_at=stamp, journal_id=journal)
         done.append((stamp, stamp, journal, req["id"]))
+    _write(db, book, moves, done, failed)
+
+
+def _write(
+    db: Database,
+    book: ledger.Book,
+    moves: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
+    done: list[tuple[Any, ...]],
+    failed: list[tuple[Any, ...]],
+) -> None:
+    """Write what :func:`execute_many` decided: the journals, the transitions, then each request's status."""
     book.flush()
     records.write_moves(db, moves)
     db.conn.executemany(
@@ -64,7 +74,7 @@ _COLUMNS = (
 def execute_events(
     db: Database, contract: dict[str, Any], due: list[dict[str, Any]], at: datetime
 ) -> list[dict[str, Any]]:
-    """Several ``transfer.execute`` events due at ``at``: what ``transfers._execute_event`` does to each."""
+    """Several ``transfer.execute`` events due at ``at``: what :func:`execution.execute_event` does to each."""
     ids = [event["payload"]["requestId"] for event in due]
     marks = ",".join("?" for _ in ids)
     sql = f"SELECT {_COLUMNS} FROM transfer_requests WHERE id IN ({marks})"

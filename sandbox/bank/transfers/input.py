@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sandbox.bank import accounts, beneficiaries, contracts, crypto
+from sandbox.bank import accounts, beneficiaries, contracts
 from sandbox.bank.beneficiaries import FIELDS, digits, problem
+from sandbox.bank.transfers import crypto
 from sandbox.bank.transfers.errors import (
     FieldEncryptionOff,
     FieldEncryptionRequired,
@@ -26,6 +27,7 @@ from sandbox.store import Database
 
 MAX_TOTAL = 999_999_999_999
 COMMENT_MAX = 100
+NOT_AN_OBJECT = "each item must be a JSON object"
 
 
 def parse_request(
@@ -77,42 +79,17 @@ def parse_items(
     mode = contracts.settings(contract)["fieldEncryption"]
     items, details, seen = [], [], set()
     first_error: BankError | None = None
-    encrypted = False
     for index, raw in enumerate(raw_items, start=1):
-        item_id = str(raw.get("itemId", "")) if isinstance(raw, dict) else str(index)
-        problems: list[dict[str, str]] = []
         if not isinstance(raw, dict):
-            problems.append(problem("transfers", "each item must be a JSON object"))
-        else:
-            if (
-                not (digits(item_id) and len(item_id) <= 2)
-                or not 1 <= int(item_id) <= MAX_ITEMS
-                or int(item_id) in seen
-            ):
-                problems.append(problem("itemId", f"itemId must be a unique number from 1 to {MAX_ITEMS}"))
-            seen.add(int(item_id) if digits(item_id) and len(item_id) <= 2 else item_id)
-            amount = _amount(raw, problems)
-            edi = raw.get("ediInfo")
-            if edi is not None:
-                problems += (
-                    beneficiaries.kana_problems("ediInfo", edi, beneficiaries.EDI_MAX)
-                    if isinstance(edi, str)
-                    else [problem("ediInfo", "ediInfo must be a string")]
-                )
-            fields, error = _beneficiary_fields(db, raw, mode, client_id, now)
-            encrypted = encrypted or "encryptedBeneficiary" in raw
-            if error is not None:
-                if not isinstance(error, InvalidParameter):
-                    first_error = first_error or error  # an encryption error keeps its own code
-                problems.append(problem("encryptedBeneficiary", error.detail or error.message_en))
-            ben = None
-            if fields is not None:
-                ben, found = beneficiaries.check(db, fields)
-                problems += found
+            details.append({"itemId": str(index), "errorDetails": [problem("transfers", NOT_AN_OBJECT)]})
+            continue
+        item_id = str(raw.get("itemId", ""))
+        item, problems, error = _parse_item(db, raw, item_id, seen, mode, client_id, now)
+        first_error = first_error or error
         if problems:
             details.append({"itemId": item_id or str(index), "errorDetails": problems})
-        else:
-            items.append(Item(int(item_id), amount, edi, ben))
+        elif item is not None:
+            items.append(item)
     if details:
         error_class = type(first_error) if first_error is not None else TransferItemInvalid
         raise error_class(
@@ -120,7 +97,49 @@ def parse_items(
             field="transfers",
             transfer_details=details,
         )
-    return items, encrypted
+    return items, any(isinstance(raw, dict) and "encryptedBeneficiary" in raw for raw in raw_items)
+
+
+def _parse_item(
+    db: Database,
+    raw: dict[str, Any],
+    item_id: str,
+    seen: set[Any],
+    mode: str,
+    client_id: str | None,
+    now: datetime,
+) -> tuple[Item | None, list[dict[str, str]], BankError | None]:
+    """One item, or every problem it has; and its encryption error, which keeps its own code."""
+    problems = _item_id_problems(item_id, seen)
+    amount = _amount(raw, problems)
+    edi = raw.get("ediInfo")
+    if edi is not None:
+        problems += (
+            beneficiaries.kana_problems("ediInfo", edi, beneficiaries.EDI_MAX)
+            if isinstance(edi, str)
+            else [problem("ediInfo", "ediInfo must be a string")]
+        )
+    fields, error = _beneficiary_fields(db, raw, mode, client_id, now)
+    if error is not None:
+        problems.append(problem("encryptedBeneficiary", error.detail or error.message_en))
+    ben = None
+    if fields is not None:
+        ben, found = beneficiaries.check(db, fields)
+        problems += found
+    coded = None if error is None or isinstance(error, InvalidParameter) else error
+    if problems or ben is None:
+        return None, problems, coded
+    return Item(int(item_id), amount, edi, ben), problems, coded
+
+
+def _item_id_problems(item_id: str, seen: set[Any]) -> list[dict[str, str]]:
+    """``itemId`` must be a number from 1 to 99 not used by an earlier item (which ``seen`` records)."""
+    well_formed = digits(item_id) and len(item_id) <= 2
+    found = []
+    if not well_formed or not 1 <= int(item_id) <= MAX_ITEMS or int(item_id) in seen:
+        found.append(problem("itemId", f"itemId must be a unique number from 1 to {MAX_ITEMS}"))
+    seen.add(int(item_id) if well_formed else item_id)
+    return found
 
 
 def _amount(raw: dict[str, Any], problems: list[dict[str, str]]) -> int:
@@ -159,6 +178,13 @@ def _beneficiary_fields(
         return None, FieldEncryptionOff(
             "fieldEncryption is off: send the beneficiary fields in clear", field="encryptedBeneficiary"
         )
+    return _decrypted(db, client_id, sealed, now)
+
+
+def _decrypted(
+    db: Database, client_id: str | None, sealed: Any, now: datetime
+) -> tuple[dict[str, Any] | None, BankError | None]:
+    """The beneficiary fields inside the JWE, or why they cannot be had (§5(2)②)."""
     try:
         fields = crypto.decrypt(db, client_id, sealed, now)
     except BankError as exc:

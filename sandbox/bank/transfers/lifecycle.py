@@ -5,28 +5,30 @@
        → 手続中 12 → 手続済 20 → 資金返却 22 (the receiving bank sent the money back)
                   → 手続不成立 40 (insufficient funds at execution: nothing moves)
 
-Records and data types live in ``transfer_records`` (re-exported here). The ``*_at`` functions are the domain at a given instant (the seed hook uses them to build history);
-the others take the write lock, bring the owning contract's clock up to date and call them.
+Here: request, approval, cancel and expiry. Their days are in :mod:`~sandbox.bank.transfers.dates`, what
+happens to the money once a request is approved in :mod:`~sandbox.bank.transfers.execution`, records and
+data types in :mod:`~sandbox.bank.transfers.records` (the names callers use are re-exported here). The
+``*_at`` functions are the domain at a given instant (the seed hook uses them to build history); the others take
+the write lock, bring the owning contract's clock up to date and call them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sandbox import calendar, clock, events
-from sandbox.bank import accounts, contracts, fees, ledger
-from sandbox.bank.transfers import records
+from sandbox import clock, events
+from sandbox.bank import accounts, contracts, fees
+from sandbox.bank.transfers import dates, pricing, records
+from sandbox.bank.transfers.dates import execution_date
 from sandbox.bank.transfers.errors import (
     SelfApprovalForbidden,
     TransferAlreadyApproved,
-    TransferDateHoliday,
-    TransferDateInvalid,
     TransferNotAwaitingApproval,
     TransferNotCancellable,
 )
-from sandbox.bank.transfers.records import BANK, CLOCK
+from sandbox.bank.transfers.execution import EXECUTE_EVENT, execute_at, return_funds_at
+from sandbox.bank.transfers.records import CLOCK
 from sandbox.bank.transfers.records import STATUS_NAMES as STATUS_NAMES
 from sandbox.bank.transfers.records import Actor as Actor
 from sandbox.bank.transfers.records import Draft as Draft
@@ -39,47 +41,7 @@ from sandbox.bank.transfers.records import transitions_of as transitions_of
 from sandbox.store import Database, insert, transaction
 
 APPROVED = ("11", "12", "20", "22", "40")
-OPENING = time(9, 0)  # a reserved transfer executes at 09:00 JST on its date (sandbox choice)
-HORIZON = timedelta(days=365)  # how far ahead a designated date may lie
-EXECUTE_EVENT, EXPIRE_EVENT = "transfer.execute", "transfer.expire"
-
-
-# -- dates -----------------------------------------------------------------------------------------
-
-
-def execution_date(designated: date | None, holiday_code: str, now: datetime, cutoff_time: str) -> date:
-    """The business day a request executes on: the designated date moved by ``transferDateHolidayCode``
-    (1 next business day, 2 previous, 3 error); none given means today before the cut-off, else the next."""
-    today = now.astimezone(clock.JST).date()
-    if designated is None:
-        return calendar.execution_day(now, cutoff_time)
-    if designated < today:
-        raise TransferDateInvalid(
-            f"{designated} is in the past (today is {today})", field="transferDesignatedDate"
-        )
-    if designated > today + HORIZON:
-        raise TransferDateInvalid(f"{designated} is more than a year ahead", field="transferDesignatedDate")
-    day = designated
-    if not calendar.is_business_day(day):
-        if holiday_code == "3":
-            raise TransferDateHoliday(
-                f"{day} is a bank holiday ({calendar.holiday_name(day)})", field="transferDesignatedDate"
-            )
-        move = calendar.next_business_day if holiday_code == "1" else calendar.previous_business_day
-        day = move(day)
-    if day < today or (day == today and not calendar.before_cutoff(now, cutoff_time)):
-        raise TransferDateInvalid(
-            f"{day} is too late: the cut-off {cutoff_time} of {today} has passed or the day is past",
-            field="transferDesignatedDate",
-        )
-    return day
-
-
-def _expires_at(contract: dict[str, Any], day: date) -> datetime:
-    settings = contracts.settings(contract)
-    for _ in range(int(settings["requestExpiryDays"])):
-        day = calendar.next_business_day(day)
-    return calendar.cutoff(day, settings["cutoffTime"])
+EXPIRE_EVENT = "transfer.expire"
 
 
 # -- the lifecycle at a given instant --------------------------------------------------------------
@@ -94,15 +56,37 @@ def create_at(
     now: datetime,
 ) -> dict[str, Any]:
     """Accept a request as 申請中 and queue its expiry at the cut-off of its execution date."""
-    settings = contracts.settings(contract)
-    day = execution_date(draft.designated_date, draft.holiday_code, now, settings["cutoffTime"])
-    priced = fees.price(contract, account, draft.items)
+    day = execution_date(
+        draft.designated_date, draft.holiday_code, now, contracts.settings(contract)["cutoffTime"]
+    )
+    priced = pricing.price(contract, account, draft.items)
     next_id = db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM transfer_requests").fetchone()[0]
-    expires = _expires_at(contract, day)
-    stamp = clock.to_db(now)
-    req = {
-        "id": next_id,
-        "apply_no": f"{now.astimezone(clock.JST):%Y%m%d}{next_id:08d}",
+    expires = dates.expires_at(contract, day)
+    req = _request_row(next_id, contract, account, draft, actor, now, day, priced)
+    req["expires_at"], req["status"], req["updated_at"] = clock.to_db(expires), "2", req["applied_at"]
+    insert(db, "transfer_requests", req)
+    for item, tier, fee in priced:
+        insert(db, "transfer_items", _item_row(next_id, item, tier, fee))
+    req["status"] = None  # the first transition is from nothing to 申請中
+    event_id = events.schedule(db, contract["id"], expires, EXPIRE_EVENT, {"requestId": next_id})
+    records.move(db, req, "2", now, actor, comment=draft.comment, expire_event_id=event_id)
+    return req
+
+
+def _request_row(
+    request_id: int,
+    contract: dict[str, Any],
+    account: dict[str, Any],
+    draft: Draft,
+    actor: Actor,
+    now: datetime,
+    day: date,
+    priced: list[tuple[Item, str, int]],
+) -> dict[str, Any]:
+    """The ``transfer_requests`` row of a new request, up to its applied time (expiry and status follow)."""
+    return {
+        "id": request_id,
+        "apply_no": f"{now.astimezone(clock.JST):%Y%m%d}{request_id:08d}",
         "contract_id": contract["id"],
         "account_id": account["id"],
         "designated_date": (draft.designated_date or day).isoformat(),
@@ -118,38 +102,29 @@ def create_at(
         "applicant_login_id": actor.login_id,
         "client_id": actor.client_id,
         "encrypted": int(draft.encrypted),
-        "applied_at": stamp,
-        "expires_at": clock.to_db(expires),
-        "status": "2",
-        "updated_at": stamp,
+        "applied_at": clock.to_db(now),
     }
-    insert(db, "transfer_requests", req)
-    for item, tier, fee in priced:
-        ben = item.beneficiary
-        insert(
-            db,
-            "transfer_items",
-            {
-                "request_id": next_id,
-                "item_id": item.item_id,
-                "amount": item.amount,
-                "fee": fee,
-                "fee_tier": tier,
-                "edi": item.edi,
-                "bank_code": ben.bank_code,
-                "bank_name": ben.bank_name,
-                "branch_code": ben.branch_code,
-                "branch_name": ben.branch_name,
-                "account_type": ben.account_type,
-                "account_number": ben.account_number,
-                "beneficiary_name": ben.name,
-                "beneficiary_account_id": ben.account_id,
-            },
-        )
-    req["status"] = None  # the first transition is from nothing to 申請中
-    event_id = events.schedule(db, contract["id"], expires, EXPIRE_EVENT, {"requestId": next_id})
-    records.move(db, req, "2", now, actor, comment=draft.comment, expire_event_id=event_id)
-    return req
+
+
+def _item_row(request_id: int, item: Item, tier: str, fee: int) -> dict[str, Any]:
+    """The ``transfer_items`` row of one priced item, its beneficiary as checked."""
+    ben = item.beneficiary
+    return {
+        "request_id": request_id,
+        "item_id": item.item_id,
+        "amount": item.amount,
+        "fee": fee,
+        "fee_tier": tier,
+        "edi": item.edi,
+        "bank_code": ben.bank_code,
+        "bank_name": ben.bank_name,
+        "branch_code": ben.branch_code,
+        "branch_name": ben.branch_name,
+        "account_type": ben.account_type,
+        "account_number": ben.account_number,
+        "beneficiary_name": ben.name,
+        "beneficiary_account_id": ben.account_id,
+    }
 
 
 def decide_at(
@@ -162,14 +137,7 @@ def decide_at(
     now: datetime,
 ) -> dict[str, Any]:
     """Approve (execute now or reserve) or return a request 申請中 (§2(2)④)."""
-    if req["status"] in APPROVED:
-        raise TransferAlreadyApproved(
-            f"{req['apply_no']} is already {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
-        )
-    if req["status"] != "2":
-        raise TransferNotAwaitingApproval(
-            f"{req['apply_no']} is {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
-        )
+    _require_awaiting(req)
     decided = {
         "approver_user_id": actor.user_id,
         "approver_login_id": actor.login_id,
@@ -179,19 +147,48 @@ def decide_at(
         records.cancel_event(db, req["expire_event_id"])
         records.move(db, req, "3", now, actor, comment=comment, decided_at=clock.to_db(now), **decided)
         return req
-    settings = contracts.settings(contract)
-    if (
-        actor.user_id is not None
-        and actor.user_id == req["applicant_user_id"]
-        and not settings["selfApproval"]
-    ):
+    if _own_approval(contract, req, actor):
         raise SelfApprovalForbidden(f"{actor.login_id} applied for {req['apply_no']}", field="applyNo")
     records.cancel_event(db, req["expire_event_id"])
-    cutoff_time = settings["cutoffTime"]
+    _approve(db, contract, req, actor, comment, now, decided)
+    return req
+
+
+def _require_awaiting(req: dict[str, Any]) -> None:
+    """Only a request 申請中 can be decided; an approved one has its own error."""
+    if req["status"] in APPROVED:
+        raise TransferAlreadyApproved(
+            f"{req['apply_no']} is already {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
+        )
+    if req["status"] != "2":
+        raise TransferNotAwaitingApproval(
+            f"{req['apply_no']} is {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
+        )
+
+
+def _own_approval(contract: dict[str, Any], req: dict[str, Any], actor: Actor) -> bool:
+    """Whether the applicant would approve their own request where ``selfApproval`` is off."""
+    return (
+        actor.user_id is not None
+        and actor.user_id == req["applicant_user_id"]
+        and not contracts.settings(contract)["selfApproval"]
+    )
+
+
+def _approve(
+    db: Database,
+    contract: dict[str, Any],
+    req: dict[str, Any],
+    actor: Actor,
+    comment: str | None,
+    now: datetime,
+    decided: dict[str, Any],
+) -> None:
+    """Record the approval; execute now when its day is today (before the cut-off), else reserve it."""
     today = now.astimezone(clock.JST).date()
-    run_day = date.fromisoformat(req["execution_date"])
-    if run_day <= today:
-        run_day = today if calendar.before_cutoff(now, cutoff_time) else calendar.next_business_day(today)
+    run_day = dates.run_day(
+        date.fromisoformat(req["execution_date"]), now, contracts.settings(contract)["cutoffTime"]
+    )
     decided.update(decided_at=clock.to_db(now), execution_date=run_day.isoformat())
     db.conn.execute(
         "UPDATE transfer_requests SET approver_user_id = :approver_user_id, approver_login_id = :approver_login_id,"
@@ -202,11 +199,10 @@ def decide_at(
     req.update(decided)
     if run_day == today:
         execute_at(db, req, now, actor, comment=comment)
-        return req
-    due = datetime.combine(run_day, OPENING, clock.JST)
+        return
+    due = datetime.combine(run_day, dates.OPENING, clock.JST)
     event_id = events.schedule(db, contract["id"], due, EXECUTE_EVENT, {"requestId": req["id"]})
     records.move(db, req, "11", now, actor, comment=comment, execute_event_id=event_id)
-    return req
 
 
 def cancel_at(db: Database, req: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
@@ -222,89 +218,6 @@ def cancel_at(db: Database, req: dict[str, Any], actor: Actor, now: datetime) ->
             f"{req['apply_no']} is {STATUS_NAMES[req['status']]} ({req['status']})", field="applyNo"
         )
     return req
-
-
-def execute_at(
-    db: Database, req: dict[str, Any], at: datetime, actor: Actor, comment: str | None = None
-) -> None:
-    """手続中, then one balanced journal (debits, credits, fees) → 手続済, or 手続不成立 with nothing moved."""
-    records.move(db, req, "12", at, actor, comment=comment)
-    items = items_of(db, req["id"])
-    reason = cannot_execute(contracts.get(db, req["contract_id"]), req, lambda a: ledger.balance(db, a))
-    if reason:
-        records.move(db, req, "40", at, actor, reason=reason, failure_reason=reason)
-        return
-    journal = ledger.post(
-        db,
-        contract_id=req["contract_id"],
-        kind="transfer",
-        at=at,
-        legs=legs_of(req, items),
-        ref=req["apply_no"],
-    )
-    records.move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
-
-
-def legs_of(req: dict[str, Any], items: list[dict[str, Any]]) -> list[ledger.Leg]:
-    """The journal of an executed request: each item's debit and credit, and its fee."""
-    legs = []
-    for item in items:
-        legs.append(
-            ledger.Leg(req["account_id"], -item["amount"], "ﾌﾘｺﾐ", item["beneficiary_name"], item["edi"])
-        )
-        target = item["beneficiary_account_id"] or ledger.CLEARING
-        legs.append(ledger.Leg(target, item["amount"], "ﾌﾘｺﾐ", req["remitter_name"], item["edi"]))
-        if item["fee"]:
-            legs.append(ledger.Leg(req["fee_account_id"], -item["fee"], "ﾌﾘｺﾐﾃｽｳﾘﾖｳ"))
-            legs.append(ledger.Leg(ledger.FEE_INCOME, item["fee"], "ﾌﾘｺﾐﾃｽｳﾘﾖｳ"))
-    return legs
-
-
-def cannot_execute(
-    contract: dict[str, Any], req: dict[str, Any], balance: Callable[[str], int]
-) -> str | None:
-    """Why the request cannot execute now (contract not active, funds short), or None."""
-    if contract["status"] != "active":
-        return f"contract {contract['id']} is {contract['status']}"
-    needed = {req["account_id"]: req["total_amount"]}
-    needed[req["fee_account_id"]] = needed.get(req["fee_account_id"], 0) + req["total_fee"]
-    for account_id, amount in needed.items():
-        if amount and balance(account_id) < amount:
-            return f"insufficient funds in {account_id}: {amount} yen needed"
-    return None
-
-
-def return_funds_at(db: Database, req: dict[str, Any], at: datetime, reason: str) -> int:
-    """資金返却: the receiving banks send back what left through clearing (fees are not refunded)."""
-    if req["status"] != "20":
-        raise TransferNotCancellable(f"{req['apply_no']} is not 手続済", field="applyNo")
-    outbound = [i for i in items_of(db, req["id"]) if i["beneficiary_account_id"] is None]
-    if not outbound:
-        raise TransferNotCancellable(f"{req['apply_no']} did not leave the sandbox", field="applyNo")
-    legs = []
-    for item in outbound:
-        legs.append(
-            ledger.Leg(ledger.CLEARING, -item["amount"], "ｼｷﾝﾍﾝｷﾔｸ", item["beneficiary_name"], item["edi"])
-        )
-        legs.append(
-            ledger.Leg(req["account_id"], item["amount"], "ｼｷﾝﾍﾝｷﾔｸ", item["beneficiary_name"], item["edi"])
-        )
-    journal = ledger.post(
-        db, contract_id=req["contract_id"], kind="transfer_return", at=at, legs=legs, ref=req["apply_no"]
-    )
-    records.move(
-        db, req, "22", at, BANK, reason=reason, returned_at=clock.to_db(at), return_journal_id=journal
-    )
-    return journal
-
-
-def execute_event(
-    db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime
-) -> dict[str, Any]:
-    req = load(db, event["payload"]["requestId"])
-    if req["status"] == "11":
-        execute_at(db, req, at, CLOCK)
-    return {"applyNo": req["apply_no"], "status": req["status"]}
 
 
 def expire_event(

@@ -18,7 +18,7 @@ from sandbox.http.api import api_reply
 from sandbox.oauth.protect import current_token, require_scope
 from sandbox.store import Database, get_db, rows
 
-bp = Blueprint("api_accounts", __name__, url_prefix="/corporation/v1")
+bp = Blueprint("api_accounts", __name__)
 PAGE = 500  # statement lines per page (DESIGN §4)
 CURRENCY = {"currencyCode": "JPY", "currencyName": "日本円"}
 
@@ -167,5 +167,3 @@ def line_view(line: dict[str, Any]) -> dict[str, Any]:
     if line["edi"]:
         view["ediInfo"] = line["edi"]
     return view
-
-

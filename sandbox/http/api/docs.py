@@ -159,5 +159,3 @@ def _properties(schema: dict[str, Any]) -> list[dict[str, Any]]:
         for name, prop in part.get("properties", {}).items():
             found.append({"name": name, "schema": prop, "required": name in required})
     return found
-
-

@@ -12,24 +12,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from sandbox import events
-from sandbox.bank import accounts, contracts, crypto, fees  # noqa: F401 (seed hook)
+from sandbox.bank import accounts, contracts, keys
 from sandbox.bank.beneficiaries import digits
+from sandbox.bank.transfers import crypto, pricing
 from sandbox.bank.transfers import input as transfer_input
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.fields import field
-from sandbox.http.api import api_reply, transfer_shapes
+from sandbox.http import transfer_shapes
+from sandbox.http.api import api_reply
 from sandbox.http.api.idempotency import idempotent
 from sandbox.http.web import json_body
 from sandbox.oauth.protect import current_token, require_scope
-from sandbox.seeding import transfers as _demo  # noqa: F401  (seed hook; made explicit next)
 from sandbox.store import get_db
 
-bp = Blueprint("transfers", __name__, url_prefix="/corporation/v1")
+bp = Blueprint("transfers", __name__)
 PAGE = 500  # requests per page of /transfer/status (DESIGN §4)
 READ_SCOPES = ("transfer", "account", "transfer-approval")
 
@@ -43,7 +44,7 @@ def _sealer(contract: dict[str, Any]) -> transfer_shapes.Sealer | None:
     """Answer with sealed beneficiaries when the contract requires field encryption (§5(2)②)."""
     if contracts.settings(contract)["fieldEncryption"] != "required":
         return None
-    key = crypto.current_key(get_db(), current_token().client_id)
+    key = keys.current_key(get_db(), current_token().client_id)
     return (lambda fields: {"encryptedBeneficiary": crypto.encrypt(key, fields)}) if key else None
 
 
@@ -71,7 +72,7 @@ def transfer_fee() -> Response:
     """振込手数料事前照会: the fee of each item, as the request would be charged."""
     data = json_body()
     account, contract, now, draft = _draft_for(data)
-    priced = fees.price(contract, account, draft.items)
+    priced = pricing.price(contract, account, draft.items)
     return api_reply(
         {
             "accountId": account["id"],
@@ -93,7 +94,8 @@ def request_transfer() -> Response:
     data = json_body()
     account, _contract, _now, draft = _draft_for(data)
     req, now = transfers.create(get_db(), _own(), account["id"], draft, _actor())
-    location = f"{bp.url_prefix}/transfer/status?accountId={req['account_id']}&applyNo={req['apply_no']}"
+    status_url = url_for("transfers.transfer_status")
+    location = f"{status_url}?accountId={req['account_id']}&applyNo={req['apply_no']}"
     return api_reply(
         {
             "accountId": req["account_id"],

@@ -20,11 +20,11 @@ from sandbox import events
 from sandbox.bank import contracts, users
 from sandbox.http.auth.texts import TEXTS, lang_of
 from sandbox.oauth import clients, consent, scopes
+from sandbox.oauth.consent import COOKIE
 from sandbox.oauth.server import server
 from sandbox.store import get_db, transaction
 
 bp = Blueprint("oauth_consent", __name__, template_folder="templates")
-COOKIE = "web21_consent"
 PARAMS = (
     "response_type",
     "client_id",
@@ -63,6 +63,12 @@ def authorize() -> Response:
         raise PageError(
             "error_request", 400, "invalid_request: a parameter has characters RFC 6749 forbids", lang
         ) from None
+    return _open_session(grant, lang)
+
+
+def _open_session(grant: Any, lang: str) -> Response:
+    """Store the checked request as a consent session (its cookie goes to the browser) and go to login;
+    a contract that is not active is refused back to the client."""
     client: clients.Client = grant.request.client
     db = get_db()
     with transaction(db):

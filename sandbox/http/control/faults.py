@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 
-from sandbox import clock, events
-from sandbox.bank import contracts, users
+from sandbox import clock
+from sandbox.bank import clocks, contracts
 from sandbox.errors import InvalidParameter, SandboxForbidden
+from sandbox.http import paths
 from sandbox.http.control import auth
 from sandbox.http.web import MAX_INT, int_arg, json_body, reply
 from sandbox.incidents import lifecycle as incidents
-from sandbox.oauth import clients
-from sandbox.store import Database, get_db, transaction
-from sandbox.wire import requestlog, timeline
+from sandbox.store import get_db
+from sandbox.wire import requestlog, rule_admin, timeline
 from sandbox.wire import rules as faults
 
-bp = Blueprint("faults", __name__, url_prefix="/sandbox/v1")
+bp = Blueprint("faults", __name__)
 bp.before_request(auth.authenticate)
-
-# The public surface of DESIGN §4, so a glob for an endpoint not built yet is still "known".
-DESIGN_PATHS = [
-    "/auth/v1/authorization",
-    "/auth/v1/token",
-    "/auth/v1/revoke",
-    "/auth/v1/introspect",
-    "/corporation/v1/accounts",
-    "/corporation/v1/accounts/balances",
-    "/corporation/v1/accounts/transactions",
-    "/corporation/v1/transfer/transferfee",
-    "/corporation/v1/transfer/request",
-    "/corporation/v1/transfer/request-result",
-    "/corporation/v1/transfer/status",
-    "/corporation/v1/transfer/cancel",
-    "/corporation/v1/transfer/approval",
-]
-
 
 # -- fault rules ---------------------------------------------------------------------------------------------
 
@@ -53,101 +33,20 @@ def list_faults() -> Response:
 
 @bp.post("/faults")
 def add_fault() -> Response:
-    rule, warnings = add_rule(get_db(), json_body(), g.control_contract)
+    rule, warnings = rule_admin.add(get_db(), json_body(), g.control_contract, paths.known())
     return reply({**faults.public(rule), "warnings": warnings}, 201)
-
-
-def add_rule(
-    db: Database, data: dict[str, Any], key_contract: str | None
-) -> tuple[dict[str, Any], list[str]]:
-    """Check, store and note a rule as ``POST /faults`` does; return it with its warnings.
-
-    ``key_contract`` is the contract of a contract key (its rules are always its own), None for the admin key.
-    """
-    columns = faults.parse_rule(data)
-    if key_contract is not None:
-        if columns["contract_id"] not in (None, key_contract):
-            raise SandboxForbidden(f"this key may only add rules for contract {key_contract}")
-        columns["contract_id"] = key_contract
-    at = _check_targets(db, columns)
-    with transaction(db):  # the rule and its timeline note together, or neither
-        rule = faults.create(db, columns, at)
-        if rule["contract_id"]:
-            _note(
-                db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"]
-            )
-    return rule, faults.path_warnings(columns["path"], known_paths())
-
-
-def _check_targets(db: Database, columns: dict[str, Any]) -> datetime:
-    """The contract, user and client a rule names must exist; return the time to stamp it with."""
-    contract_id = columns["contract_id"]
-    if contract_id is None:
-        if columns["user_id"]:
-            raise InvalidParameter(
-                "match.userId needs match.contractId (a 利用者ID is per contract)", field="match.userId"
-            )
-        if columns["client_id"]:
-            clients.get(db, columns["client_id"])
-        return clock.wall_now()
-    _, now = events.touch(db, contract_id)
-    if columns["user_id"]:
-        users.get(db, contract_id, columns["user_id"])
-    if columns["client_id"]:
-        clients.get(db, columns["client_id"], contract_id)
-    return now
-
-
-def _describe(rule: dict[str, Any]) -> str:
-    return f"{rule['effect']} on {rule['method'] or '*'} {rule['path']}"
-
-
-def _note(db: Database, contract_id: str, at: datetime, summary: str, rule_id: int) -> None:
-    events.record(db, contract_id, at, "fault-rule", summary, {"faultId": rule_id})
 
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
-    db = get_db()
-    wanted = g.control_contract or request.args.get("contractId")
-    gone = faults.list_rules(db, wanted)
-    count = faults.delete(db, contract_id=wanted)
-    for rule in gone:
-        if rule["contract_id"]:
-            _removed(db, rule)
+    count = rule_admin.clear(get_db(), g.control_contract or request.args.get("contractId"))
     return reply({"deleted": count})
 
 
 @bp.delete("/faults/<int:fault_id>")
 def delete_fault(fault_id: int) -> Response:
-    rule = remove_rule(get_db(), fault_id, g.control_contract)
+    rule = rule_admin.remove(get_db(), fault_id, g.control_contract)
     return reply({"deleted": 1, "fault": faults.public(rule)})
-
-
-def remove_rule(db: Database, fault_id: int, key_contract: str | None) -> dict[str, Any]:
-    """Delete one rule as ``DELETE /faults/{id}`` does (noted on its contract's timeline); return it."""
-    with transaction(db):
-        rule = faults.get(db, fault_id, key_contract)
-        faults.delete(db, fault_id)
-        if rule["contract_id"]:
-            _removed(db, rule)
-    return rule
-
-
-def _removed(db: Database, rule: dict[str, Any]) -> None:
-    _, now = events.touch(db, rule["contract_id"])
-    summary = f"fault rule #{rule['id']} removed after {rule['hits']} hits, {rule['fired']} fired"
-    _note(db, rule["contract_id"], now, summary, rule["id"])
-
-
-def known_paths() -> list[str]:
-    """Every API and OAuth path the app serves (parameters as ``x``) plus DESIGN §4's."""
-    served = [
-        re.sub(r"<[^>]+>", "x", rule.rule)
-        for rule in current_app.url_map.iter_rules()
-        if rule.rule.startswith(faults.PREFIXES)
-    ]
-    return sorted(set(served + DESIGN_PATHS))
 
 
 # -- request log ---------------------------------------------------------------------------------------------
@@ -213,7 +112,7 @@ def end_incident(contract_id: str, incident_id: int) -> Response:
 def show_timeline(contract_id: str) -> Response:
     auth.allow_contract(contract_id)
     db = get_db()
-    contract, now = events.touch(db, contract_id)
+    contract, now = clocks.catch_up(db, contract_id)
     since = _instant_arg("since") or clock.from_db(contract["created_at"])
     entries = timeline.build(
         db, contract_id, now, since, _instant_arg("until"), _int_arg("limit", 200, 1, 5000) or 200
@@ -231,5 +130,3 @@ def _instant_arg(name: str) -> datetime | None:
         return clock.parse_instant(raw)
     except ValueError as exc:
         raise InvalidParameter(str(exc), field=name) from exc
-
-

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response
@@ -14,11 +12,10 @@ from sandbox.errors import InvalidParameter
 from sandbox.fields import field
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
-from sandbox.oauth import clients, consent, models
-from sandbox.oauth.errors import GrantNotFound
-from sandbox.store import Database, get_db, rows, transaction
+from sandbox.oauth import clients, consent, grant_views, grants
+from sandbox.store import get_db, transaction
 
-bp = Blueprint("oauth_control", __name__, url_prefix="/sandbox/v1")
+bp = Blueprint("oauth_control", __name__)
 bp.before_request(auth.authenticate)
 
 
@@ -114,10 +111,7 @@ def list_grants(contract_id: str) -> Response:
     auth.allow_contract(contract_id)
     db = get_db()
     _contract, now = events.touch(db, contract_id)
-    found = [
-        grant_view(db, g, now)
-        for g in rows(db, "SELECT * FROM oauth_grants WHERE contract_id = ? ORDER BY id", (contract_id,))
-    ]
+    found = grant_views.for_contract(db, contract_id, now)
     return reply({"authorizations": found, "count": len(found)})
 
 
@@ -125,14 +119,8 @@ def list_grants(contract_id: str) -> Response:
 def revoke(contract_id: str, grant_id: int) -> Response:
     auth.allow_contract(contract_id)
     db = get_db()
-    with transaction(db):
-        _contract, now = events.touch(db, contract_id)
-        grant = models.get_grant(db, grant_id)
-        if grant is None or grant["contract_id"] != contract_id:
-            raise GrantNotFound(f"no grant {grant_id} in contract {contract_id}", field="grantId")
-        models.revoke_grant(db, grant, at=now, reason="control")
-        view = grant_view(db, models.get_grant(db, grant_id) or grant, now)
-    return reply(view)
+    grant, now = grants.revoke(db, contract_id, grant_id)
+    return reply(grant_views.view(db, grant, now))
 
 
 @bp.put("/contracts/<contract_id>/users/<user>/privileges")
@@ -142,10 +130,7 @@ def put_privileges(contract_id: str, user: str) -> Response:
     data = json_body()
     privileges = field(data, "privileges", list)
     db = get_db()
-    with transaction(db):
-        _contract, now = events.touch(db, contract_id)
-        found = users.get(db, contract_id, user)
-        ended = models.set_privileges(db, contract_id, found, privileges, now)
+    _user, ended = grants.set_privileges(db, contract_id, user, privileges)
     return reply({**users.public(users.get(db, contract_id, user)), "grantsRevoked": ended})
 
 
@@ -154,59 +139,9 @@ def unlock(contract_id: str, user: str) -> Response:
     """Clear a lockout after repeated failed logins (setting ``loginLockoutThreshold``)."""
     auth.allow_contract(contract_id)
     db = get_db()
-    with transaction(db):
-        _contract, now = events.touch(db, contract_id)
-        found = users.get(db, contract_id, user)
-        consent.unlock(db, found)
-        events.record(db, contract_id, now, "oauth", f"{found['login_id']} unlocked")
+    consent.unlock(db, contract_id, user)
     return reply(users.public(users.get(db, contract_id, user)))
 
 
 def _api(stamp: str | None) -> str | None:
     return clock.to_api(clock.from_db(stamp)) if stamp else None
-
-
-def _status(ended: str | None, expires_at: str, now: datetime) -> str:
-    if ended:
-        return "revoked"
-    return "expired" if now >= clock.from_db(expires_at) else "active"
-
-
-def grant_view(db: Database, grant: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """A grant as the control API and the dashboard show it (never token values)."""
-    user = users.get(db, grant["contract_id"], grant["user_id"])
-    tokens = rows(db, "SELECT * FROM oauth_tokens WHERE grant_id = ? ORDER BY id", (grant["id"],))
-    view = {
-        "grantId": grant["id"],
-        "clientId": grant["client_id"],
-        "userId": user["login_id"],
-        "scope": grant["scope"],
-        "via": grant["via"],
-        "createdAt": _api(grant["created_at"]),
-        "expiresAt": _api(grant["expires_at"]),
-        "status": _status(grant["revoked_at"], grant["expires_at"], now),
-        "tokens": [_token_view(t, now) for t in tokens],
-    }
-    if grant["revoked_at"]:
-        view["revokedAt"] = _api(grant["revoked_at"])
-        view["revokedReason"] = grant["revoked_reason"]
-        view["revokedWhy"] = models.REASONS.get(grant["revoked_reason"], grant["revoked_reason"])
-    return view
-
-
-def _token_view(token: dict[str, Any], now: datetime) -> dict[str, Any]:
-    view = {
-        "tokenId": token["id"],
-        "scope": token["scope"],
-        "issuedAt": _api(token["issued_at"]),
-        "expiresAt": _api(token["expires_at"]),
-        "hasRefreshToken": token["refresh_hash"] is not None,
-        "status": _status(token["revoked_at"], token["expires_at"], now),
-    }
-    if token["rotated_at"]:
-        view["refreshRotatedAt"] = _api(token["rotated_at"])
-    if token["revoked_reason"]:
-        view["revokedReason"] = token["revoked_reason"]
-    if token["parent_id"]:
-        view["refreshedFrom"] = token["parent_id"]
-    return view

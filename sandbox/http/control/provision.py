@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import Response
 
-from sandbox.bank import contracts
+from sandbox.bank import contract_views
 from sandbox.errors import InvalidParameter
-from sandbox.events import touch
 from sandbox.fields import field
-from sandbox.http.control import auth
-from sandbox.http.control.views import _instant, bp, detail
+from sandbox.http.control import auth, inputs
 from sandbox.http.web import json_body, reply
+from sandbox.seeding import provisioning
 from sandbox.seeding import worlds as seeding
-from sandbox.store import Database, get_db, transaction
+from sandbox.store import Database, get_db
 
 MAX_AT_ONCE = 200
 
 
-@bp.post("/contracts")
 def create_contracts() -> Response:
     """Create ``count`` contracts (or the one ``contractId``) copied from a world's contract template.
 
@@ -33,48 +30,30 @@ def create_contracts() -> Response:
     db = get_db()
     # every field is checked before anything is created: a bad field never leaves contracts behind
     ids = _ids(db, data)
-    settings = field(data, "settings", dict, required=False)
-    if settings:
-        contracts.validate_settings(settings)
-    parent_id = _parent(db, field(data, "parentId", required=False))
-    options = {
-        "world": field(data, "world", required=False) or "demo",
-        "template": field(data, "template", required=False),
-        "seed": field(data, "seed", int, required=False),
-        "start": _instant(data, "start") if data.get("start") is not None else None,
-        "frozen": field(data, "frozen", bool, required=False) or False,
-    }
-    issue_keys = field(data, "issueKeys", bool, required=False)
-    with transaction(db):
-        built = seeding.add_contracts(db, ids, settings=settings, parent_id=parent_id, **options)
-        keys = _issue_keys(db, ids) if issue_keys else {}
-    created = []
-    for contract_id in ids:
-        contract, now = touch(db, contract_id)
-        created.append({**detail(db, contract, now), **({"key": keys[contract_id]} if keys else {})})
-    return reply(
-        {
-            "contracts": created,
-            "count": len(created),
-            "credentials": built.credentials,
-            "clients": built.extras.get("clients", []),
-        },
-        201,
+    done = provisioning.create(
+        db,
+        ids,
+        settings=field(data, "settings", dict, required=False),
+        parent_id=field(data, "parentId", required=False),
+        world=field(data, "world", required=False) or "demo",
+        template=field(data, "template", required=False),
+        seed=field(data, "seed", int, required=False),
+        start=inputs.optional_instant(data, "start"),
+        frozen=field(data, "frozen", bool, required=False) or False,
+        issue_keys=bool(field(data, "issueKeys", bool, required=False)),
     )
+    created = [_created(db, contract_id, done.keys) for contract_id in ids]
+    body = {"contracts": created, "count": len(created), "credentials": done.world.credentials}
+    return reply({**body, "clients": done.world.extras.get("clients", [])}, 201)
 
 
-def _parent(db: Database, parent_id: str | None) -> str | None:
-    """An existing active contract that is not itself a child: the parent of the new contracts (親仔契約)."""
-    if parent_id is None:
-        return None
-    parent = contracts.get(db, parent_id)
-    if parent["parent_id"]:
-        raise InvalidParameter(f"{parent_id} is itself a child of {parent['parent_id']}", field="parentId")
-    contracts.require_active(parent)
-    return parent_id
+def _created(db: Database, contract_id: str, keys: dict[str, str]) -> dict[str, Any]:
+    view, _now = contract_views.current(db, contract_id)
+    return {**view, **({"key": keys[contract_id]} if keys else {})}
 
 
 def _ids(db: Database, data: dict[str, Any]) -> list[str]:
+    """The one ``contractId`` asked for, or ``count`` fresh ids starting with ``prefix``."""
     given = field(data, "contractId", required=False)
     if given is not None:
         if not given.isalnum() or len(given) > 16:
@@ -88,13 +67,3 @@ def _ids(db: Database, data: dict[str, Any]) -> list[str]:
     if not prefix.isalpha() or len(prefix) > 4:
         raise InvalidParameter("prefix must be 1-4 letters", field="prefix")
     return seeding.next_contract_ids(db, count, prefix)
-
-
-def _issue_keys(db: Database, ids: list[str]) -> dict[str, str]:
-    keys = {cid: f"sbx_{cid.lower()}_{secrets.token_urlsafe(18)}" for cid in ids}
-    with transaction(db):
-        for cid, key in keys.items():
-            db.conn.execute(
-                "UPDATE contracts SET control_key_hash = ? WHERE id = ?", (contracts.key_hash(key), cid)
-            )
-    return keys

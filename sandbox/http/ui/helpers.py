@@ -19,8 +19,14 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # the calendar names holidays in Japanese; the generic ones have an English name
 HOLIDAYS_EN = {"土曜日": "Saturday", "日曜日": "Sunday", "年末年始休業日": "Year-end closure"}
 BADGES = {"active": "ok", "suspended": "warn", "terminated": "bad"}
-TABS: list[tuple[str, str]] = [("overview", "ui.contract_page")]
-TAB_ORDER = ("overview", "transfers", "oauth", "faults", "timeline")
+# A contract's tabs, in order: (message key, endpoint)
+TABS: list[tuple[str, str]] = [
+    ("overview", "ui.contract_page"),
+    ("transfers", "ui.transfers_page"),
+    ("oauth", "ui.oauth_page"),
+    ("faults", "ui.faults_page"),
+    ("timeline", "ui.timeline_page"),
+]
 
 
 def csrf_field() -> Markup:
@@ -88,13 +94,6 @@ def total_balance(accounts: list[dict[str, Any]]) -> int:
 
 def contract_tabs() -> list[tuple[str, str]]:
     return TABS
-
-
-def add_tab(key: str, endpoint: str) -> None:
-    """Show a contract tab (a panel of another subsystem) once that subsystem is installed."""
-    if (key, endpoint) not in TABS:
-        TABS.append((key, endpoint))
-        TABS.sort(key=lambda tab: TAB_ORDER.index(tab[0]) if tab[0] in TAB_ORDER else len(TAB_ORDER))
 
 
 def context() -> dict[str, Callable[..., Any]]:

@@ -12,18 +12,18 @@ from markupsafe import Markup
 
 from sandbox.bank.contracts import SERVICES
 from sandbox.bank.transfers import lifecycle as transfers
+from sandbox.bank.transfers import listing
 from sandbox.errors import InvalidParameter
-from sandbox.http.control import faults as fault_views
-from sandbox.http.ui import helpers
+from sandbox.http import paths
+from sandbox.http.ui.common import act, back, load_contract, render
 from sandbox.http.ui.messages import t
-from sandbox.http.ui.views import act, back, bp, load_contract, render
 from sandbox.incidents import lifecycle as incidents
 from sandbox.incidents.types import KINDS
 from sandbox.oauth import clients
-from sandbox.store import get_db, rows
+from sandbox.store import get_db
+from sandbox.wire import rule_admin
 from sandbox.wire import rules as faults
 
-helpers.add_tab("faults", "ui.faults_page")
 # The incident buttons: type -> the form fields it shows (a trailing ? marks an optional one).
 INCIDENT_FORMS: dict[str, tuple[str, ...]] = {
     "revoke-tokens": ("userId?", "clientId?"),
@@ -41,10 +41,8 @@ INCIDENT_FORMS: dict[str, tuple[str, ...]] = {
 }
 DANGEROUS = ("terminate", "suspend", "revoke-tokens", "password-change")
 LIST_FIELDS = ("privileges", "services")
-RETURNABLE = ("11", "12", "20")
 
 
-@bp.get("/contracts/<contract_id>/faults")
 def faults_page(contract_id: str) -> tuple[str, int]:
     c, _now = load_contract(contract_id)
     db = get_db()
@@ -59,30 +57,24 @@ def faults_page(contract_id: str) -> tuple[str, int]:
         rules=[faults.public(r) for r in rules],
         effects=faults.EFFECTS,
         methods=faults.METHODS,
-        paths=fault_views.known_paths(),
+        paths=paths.known(),
         incidents=found,
         forms=INCIDENT_FORMS,
         dangerous=DANGEROUS,
         kinds=KINDS,
         clients=clients.for_contract(db, contract_id),
-        returnable=rows(
-            db,
-            "SELECT apply_no, status, total_amount FROM transfer_requests WHERE contract_id = ?"
-            f" AND status IN ({','.join('?' for _ in RETURNABLE)}) ORDER BY id DESC LIMIT 50",
-            (contract_id, *RETURNABLE),
-        ),
+        returnable=listing.returnable(db, contract_id),
         services=SERVICES,
         status_names=transfers.STATUS_NAMES,
     )
 
 
-@bp.post("/contracts/<contract_id>/faults")
 def add_fault(contract_id: str) -> Response:
     """Add a rule for this contract, as ``POST /sandbox/v1/faults`` with ``match.contractId`` does."""
     load_contract(contract_id)
 
     def add() -> str:
-        rule, warnings = fault_views.add_rule(get_db(), _rule_body(contract_id), g.control_contract)
+        rule, warnings = rule_admin.add(get_db(), _rule_body(contract_id), g.control_contract, paths.known())
         return " ".join([t("fault_added", id=rule["id"]), *warnings])
 
     act(add)
@@ -122,20 +114,18 @@ def _number(name: str, kind: type) -> Any:
         raise InvalidParameter(f"trigger.{name} must be a number", field=f"trigger.{name}") from exc
 
 
-@bp.post("/contracts/<contract_id>/faults/<int:fault_id>/delete")
 def delete_fault(contract_id: str, fault_id: int) -> Response:
     """Remove a rule, as ``DELETE /sandbox/v1/faults/{id}`` does (a contract key only its own rules)."""
     load_contract(contract_id)
 
     def delete() -> str:
-        fault_views.remove_rule(get_db(), fault_id, g.control_contract)
+        rule_admin.remove(get_db(), fault_id, g.control_contract)
         return t("fault_removed", id=fault_id)
 
     act(delete)
     return back(url_for("ui.faults_page", contract_id=contract_id))
 
 
-@bp.post("/contracts/<contract_id>/incidents")
 def add_incident(contract_id: str) -> Response:
     """An incident button: the same ``incidents.create`` as ``POST /sandbox/v1/contracts/{id}/incidents``."""
     load_contract(contract_id)
@@ -158,7 +148,6 @@ def add_incident(contract_id: str) -> Response:
     return back(url_for("ui.faults_page", contract_id=contract_id))
 
 
-@bp.post("/contracts/<contract_id>/incidents/<int:incident_id>/end")
 def end_incident(contract_id: str, incident_id: int) -> Response:
     """Cancel a scheduled incident or close a window now (``DELETE …/incidents/{id}``)."""
     load_contract(contract_id)
@@ -176,4 +165,5 @@ def incident_badge(status: str) -> Markup:
     return Markup('<span class="badge badge-{}">{}</span>').format(kind, t("istatus_" + status))
 
 
-bp.context_processor(lambda: {"incident_badge": incident_badge})
+def context() -> dict[str, Any]:
+    return {"incident_badge": incident_badge}

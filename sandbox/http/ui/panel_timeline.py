@@ -4,33 +4,27 @@ built by the same :func:`sandbox.wire.timeline.build` as ``GET /sandbox/v1/contr
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 
 from flask import request
 
 from sandbox import clock
-from sandbox.http.ui import helpers, session
+from sandbox.http.ui import session
+from sandbox.http.ui.common import load_contract, render
 from sandbox.http.ui.messages import t
-from sandbox.http.ui.views import bp, load_contract, render
 from sandbox.store import get_db
 from sandbox.wire import timeline
 
 LIMITS = (50, 200, 1000)
 SOURCES = ("request", "activity", "event", "posting", "incident")
-helpers.add_tab("timeline", "ui.timeline_page")
 
 
-@bp.get("/contracts/<contract_id>/timeline")
 def timeline_page(contract_id: str) -> tuple[str, int]:
     """The latest entries, newest first and grouped by contract date; optionally one source only."""
     c, now = load_contract(contract_id)
     limit = int(request.args["limit"]) if request.args.get("limit") in map(str, LIMITS) else LIMITS[0]
-    since = None
-    if request.args.get("since"):
-        try:
-            since = clock.parse_instant(request.args["since"])
-        except ValueError:
-            session.flash("error", t("bad_date", value=request.args["since"]))
+    since = _since()
     source = request.args.get("source") if request.args.get("source") in SOURCES else None
     entries = timeline.build(get_db(), contract_id, now, since, None, limit)
     if source:
@@ -48,3 +42,14 @@ def timeline_page(contract_id: str) -> tuple[str, int]:
         source=source,
         since=request.args.get("since", ""),
     )
+
+
+def _since() -> datetime | None:
+    """``?since=`` as an instant; a date that does not parse is flashed and ignored."""
+    if not request.args.get("since"):
+        return None
+    try:
+        return clock.parse_instant(request.args["since"])
+    except ValueError:
+        session.flash("error", t("bad_date", value=request.args["since"]))
+        return None

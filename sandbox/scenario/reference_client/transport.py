@@ -95,22 +95,27 @@ class Transport:
                 continue
             if response.status_code < 400:
                 return Answer(response.status_code, _json(response), dict(response.headers))
-            error = error_of(response)
-            if response.status_code in (429, 503) and error.retry_after is not None:
-                if error.retry_after > MAX_WAIT:
-                    raise Unavailable(error.status, error.code, error.message, error.retry_after)
-                log.info("%s %s: %s, waiting %s s as asked", method, path, error.code, error.retry_after)
-                last = error
-                time.sleep(error.retry_after)
-                continue
-            if response.status_code >= 500 and safe:
-                last = error
-                self._pause(attempt)
-                continue
-            raise error
+            last = self._retry_or_raise(method, path, response, safe, attempt)
         if isinstance(last, BankError):
             raise last
         raise NoAnswer(f"{method} {path}: no answer after {ATTEMPTS} attempts ({last.__class__.__name__})")
+
+    def _retry_or_raise(
+        self, method: str, path: str, response: requests.Response, safe: bool, attempt: int
+    ) -> BankError:
+        """An error answer worth another attempt (429/503 with Retry-After, waited for; 5xx when
+        ``safe``, backed off) is returned for the next attempt; any other is raised."""
+        error = error_of(response)
+        if response.status_code in (429, 503) and error.retry_after is not None:
+            if error.retry_after > MAX_WAIT:
+                raise Unavailable(error.status, error.code, error.message, error.retry_after)
+            log.info("%s %s: %s, waiting %s s as asked", method, path, error.code, error.retry_after)
+            time.sleep(error.retry_after)
+            return error
+        if response.status_code >= 500 and safe:
+            self._pause(attempt)
+            return error
+        raise error
 
     @staticmethod
     def _pause(attempt: int) -> None:

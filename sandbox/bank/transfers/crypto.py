@@ -1,7 +1,7 @@
 """Field encryption (§5(2)②): beneficiary details travel as a JWE compact string made with the
 client's encryption key (``alg`` ``dir``, ``enc`` ``A256GCM``, ``kid`` = the key id the bank issued).
 
-Keys live in ``oauth_client_keys`` (sandbox/oauth/clients.py). A key is looked up by the JWE's
+Keys are the bank's (sandbox/bank/keys.py). A key is looked up by the JWE's
 ``kid``: a kid that is not this client's is ``jwe_key_unknown``; a key whose ``retired_at`` has passed
 on the contract clock is ``jwe_key_retired`` (a rotation may set ``retired_at`` in the future: the
 grace period in which both keys work); a JWE that does not open with the named key is ``jwe_decrypt_failed``.
@@ -19,8 +19,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from sandbox import clock
+from sandbox.bank import keys
 from sandbox.bank.transfers.errors import JweDecryptFailed, JweInvalid, JweKeyRetired, JweKeyUnknown
-from sandbox.oauth import clients
 from sandbox.store import Database
 
 ALG, ENC = "dir", "A256GCM"
@@ -44,7 +44,7 @@ def header(token: str) -> dict[str, Any]:
 
 def client_key(db: Database, client_id: str | None, kid: str, now: datetime) -> dict[str, Any]:
     """The key ``kid`` of this client, usable at ``now``; its own error for unknown and retired keys."""
-    key = clients.find_key(db, kid)
+    key = keys.find_key(db, kid)
     if key is None or key["client_id"] != client_id:
         raise JweKeyUnknown(f"kid {kid!r} is not an encryption key of client {client_id}")
     if key["retired_at"] and clock.from_db(key["retired_at"]) <= now:
@@ -57,7 +57,7 @@ def decrypt(db: Database, client_id: str | None, token: str, now: datetime) -> d
     protected = header(token)
     key = client_key(db, client_id, protected["kid"], now)
     try:
-        plaintext = jwe.decrypt_compact(token, _oct_key(clients.key_bytes(key))).plaintext
+        plaintext = jwe.decrypt_compact(token, _oct_key(keys.key_bytes(key))).plaintext
     except (JoseError, ValueError) as exc:
         raise JweDecryptFailed(f"the JWE does not decrypt with key {key['kid']}") from exc
     try:
@@ -75,16 +75,9 @@ def _oct_key(raw: bytes) -> OctKey:
     return OctKey.import_key(raw)
 
 
-def current_key(db: Database, client_id: str | None) -> dict[str, Any] | None:
-    """The client's current key: the newest one never retired."""
-    if client_id is None:
-        return None
-    return next((k for k in clients.keys(db, client_id) if not k["retired_at"]), None)
-
-
 def encrypt(key: dict[str, Any], data: dict[str, Any]) -> str:
     """``data`` as a JWE compact string under ``key`` (what a client sends, and what we answer with)."""
     plaintext = json.dumps(data, ensure_ascii=False).encode()
     return jwe.encrypt_compact(
-        {"alg": ALG, "enc": ENC, "kid": key["kid"]}, plaintext, _oct_key(clients.key_bytes(key))
+        {"alg": ALG, "enc": ENC, "kid": key["kid"]}, plaintext, _oct_key(keys.key_bytes(key))
     )

@@ -1,0 +1,88 @@
+"""``web21-sandbox contracts``, ``otp`` and ``deposit``: a contract, its users' passwords, money coming in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sandbox.cli.options import CONTEXT, contract_option, echo_json, pass_client
+from sandbox.client import ControlClient
+
+
+@click.group(context_settings=CONTEXT)
+def contracts() -> None:
+    """Contracts (Web21 契約): list and show.
+
+    \b
+    Example:
+      web21-sandbox contracts list
+      web21-sandbox contracts show C0001
+    """
+
+
+@contracts.command("list")
+@pass_client
+def contracts_list(client: ControlClient) -> None:
+    """List contracts with their status and clock.
+
+    \b
+    Example:
+      web21-sandbox contracts list
+    """
+    for c in client.call("GET", "/contracts")["contracts"]:
+        parent = f" (child of {c['parentId']})" if c["parentId"] else ""
+        click.echo(f"{c['contractId']}  {c['status']:<10} {c['now']}  {c['name']}{parent}")
+
+
+@contracts.command("show")
+@click.argument("contract_id")
+@pass_client
+def contracts_show(client: ControlClient, contract_id: str) -> None:
+    """Show a contract as JSON: users, accounts with balances, settings, clock.
+
+    \b
+    Example:
+      web21-sandbox contracts show C0001
+    """
+    echo_json(client.call("GET", f"/contracts/{contract_id}"))
+
+
+@click.command()
+@contract_option()
+@click.option("--user", required=True, help="利用者ID, e.g. c0001-approver.")
+@pass_client
+def otp(client: ControlClient, contract_id: str, user: str) -> None:
+    """Print a user's current one-time password (TOTP on the contract clock).
+
+    \b
+    Example:
+      web21-sandbox otp --contract C0001 --user c0001-approver
+    """
+    result = client.call("GET", f"/contracts/{contract_id}/users/{user}/otp")
+    click.echo(f"{result['otp']}  (valid until {result['validUntil']})")
+
+
+@click.command()
+@contract_option()
+@click.option("--account", "account_id", required=True, help="accountId (12 digits).")
+@click.option("--amount", required=True, type=int)
+@click.option("--remitter", default="ｻﾝﾄﾞﾎﾞﾂｸｽ", show_default=True, help="Remitter name in half-width kana.")
+@click.option("--edi", help="EDI information (≤ 20 characters).")
+@pass_client
+def deposit(
+    client: ControlClient, contract_id: str, account_id: str, amount: int, remitter: str, edi: str | None
+) -> None:
+    """Credit an incoming transfer to an account; it shows in the statement.
+
+    \b
+    Example:
+      web21-sandbox deposit --contract C0001 --account 123010000001 --amount 50000 --remitter "ｶ)ﾃｽﾄ"
+    """
+    body: dict[str, Any] = {"accountId": account_id, "amount": amount, "remitterName": remitter}
+    if edi:
+        body["edi"] = edi
+    result = client.call("POST", f"/contracts/{contract_id}/deposits", body)
+    click.echo(
+        f"credited {result['amount']} yen to {result['accountId']} at {result['at']}; balance {result['balance']}"
+    )

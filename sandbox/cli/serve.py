@@ -1,0 +1,134 @@
+"""``web21-sandbox serve`` and ``reset`` / ``seed``: run the sandbox, rebuild it from a seed world."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sandbox.cli.options import client_of, pass_client
+from sandbox.client import ControlClient
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8021, show_default=True, type=int)
+@click.option(
+    "--workers", default=lambda: int(os.environ.get("WEB21_SANDBOX_WORKERS", 2)), show_default="2", type=int
+)
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
+@click.option(
+    "--world", default="demo", show_default=True, help="World to seed when the database is missing."
+)
+@click.option("--seed", "seed_value", default=21, show_default=True, type=int)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    dev: bool,
+    world: str,
+    seed_value: int,
+) -> None:
+    """Serve the sandbox, seeding WORLD first when the database does not exist.
+
+    \b
+    Example:
+      web21-sandbox serve
+      web21-sandbox serve --port 9000 --workers 4
+      web21-sandbox serve --dev
+    """
+    # Imported here: the app and the server load only for `serve`, not for every command and --help.
+    from sandbox.http import server
+    from sandbox.http.control.auth import key_path
+
+    client = client_of(ctx)
+    fresh = not Path(client.db).exists()
+    app = _app(client, world if fresh else None, seed_value)
+    shown_key = client.given_key or os.environ.get("WEB21_SANDBOX_ADMIN_KEY")
+    admin = (
+        "from WEB21_SANDBOX_ADMIN_KEY" if shown_key else f"{key_path(client.db)} (send it as X-Sandbox-Key)"
+    )
+    click.echo("\n".join(_banner(client.db, host, port, admin, world if fresh else None)), err=False)
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+    else:
+        server.run(app, host=host, port=port, workers=workers, threads=threads)
+
+
+def _app(client: ControlClient, world: str | None, seed_value: int) -> Any:
+    """The app over ``client.db``, seeded first with ``world`` when one is given (a fresh database)."""
+    # Imported here, for the reason given in serve().
+    from sandbox.app import create_app
+    from sandbox.seeding import worlds as seeding
+    from sandbox.store import connect
+
+    app = create_app({"DATABASE": client.db, **({"ADMIN_KEY": client.given_key} if client.given_key else {})})
+    if world is not None:
+        db = connect(client.db)
+        with app.app_context():
+            seeding.reset(db, world, seed_value)
+        db.conn.close()
+    return app
+
+
+def _banner(db_path: str, host: str, port: int, admin: str, seeded: str | None) -> list[str]:
+    """What ``serve`` prints first: where things are, the admin key, the demo users and clients."""
+    from sandbox.store import connect, get_meta  # imported here, for the reason given in serve()
+
+    db = connect(db_path)
+    meta = json.loads(get_meta(db, "world") or "{}")
+    db.conn.close()
+    world = f"(seeded world {seeded!r})" if seeded is not None else f"(world {meta.get('world')!r})"
+    return [
+        f"web21-sandbox (unofficial, not affiliated with any bank) on http://{host}:{port}",
+        f"  database : {db_path}  {world}",
+        f"  admin key: {admin}",
+        f"  API docs : http://{host}:{port}/docs",
+        f"  dashboard: http://{host}:{port}/sandbox/ui/",
+        *_demo_lines(meta),
+        "  one-time passwords: web21-sandbox otp --contract C0001 --user c0001-approver",
+        "Press Ctrl-C to stop.",
+    ]
+
+
+def _demo_lines(meta: dict[str, Any]) -> list[str]:
+    """The seeded world's users (one password for all) and registered clients."""
+    lines = []
+    creds = meta.get("credentials", [])
+    if creds:
+        lines.append(f"  demo users (password for all: {creds[0]['password']}):")
+        for cred in creds:
+            privs = ",".join(cred["privileges"]) or "-"
+            lines.append(f"    {cred['contractId']}  {cred['userId']:<20} {cred['role']:<15} {privs}")
+    for registered in meta.get("clients", []):
+        lines.append(
+            f"  client {registered['contractId']}: client_id={registered['clientId']} client_secret={registered['clientSecret']} redirect_uri={registered['redirectUri']}"
+        )
+    return lines
+
+
+@click.command()
+@click.option("--world", default="demo", show_default=True)
+@click.option("--seed", "seed_value", default=21, show_default=True, type=int)
+@click.option("--start", help="Contract clocks start at this ISO 8601 time (default: now).")
+@pass_client
+def reset(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
+    """Rebuild the sandbox from a seed world: every contract, clock, token and fault is replaced.
+
+    \b
+    Example:
+      web21-sandbox reset
+      web21-sandbox reset --world demo --seed 7 --start 2026-04-01T09:00:00+09:00
+    """
+    body: dict[str, Any] = {"world": world, "seed": seed_value}
+    if start:
+        body["start"] = start
+    result = client.call("POST", "/reset", body)
+    click.echo(f"world {result['world']} (seed {result['seed']}): contracts {', '.join(result['contracts'])}")

@@ -1,0 +1,114 @@
+"""How the CLI and the scenario runner reach the control API: over HTTP (``--url``) or in-process.
+
+In-process calls go through the same Flask views as HTTP ones (Flask's test client), so the CLI
+behaves the same whether or not a server is running: state lives only in the SQLite file. It sits
+above :mod:`sandbox.app` (it builds the app for in-process calls) and below the CLI and scenarios.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from sandbox.http.control.auth import HEADER, ensure_admin_key, key_path
+
+
+class ControlError(Exception):
+    """The control API refused a call, or could not be reached (``status`` is then None).
+
+    ``str()`` is what a person reads: ``code: message``, or the message alone without a code.
+    """
+
+    def __init__(self, status: int | None, code: str | None, message: str) -> None:
+        super().__init__(f"{code}: {message}" if code is not None else message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ControlClient:
+    """One sandbox's control API (``/sandbox/v1``) with its admin or contract key."""
+
+    def __init__(self, *, db: str, url: str | None = None, key: str | None = None) -> None:
+        self.db, self.url = db, url.rstrip("/") if url else None
+        self.given_key, self._key, self._app = key, key, None
+
+    @property
+    def key(self) -> str:
+        """The key sent as X-Sandbox-Key: the given one, else the admin key beside the database."""
+        if self._key is None:
+            if self.url and not key_path(self.db).exists():
+                raise ControlError(
+                    None,
+                    None,
+                    f"no admin key: pass --key or set WEB21_SANDBOX_KEY (looked in {key_path(self.db)})",
+                )
+            self._key = ensure_admin_key(self.db)
+        return self._key
+
+    def app(self) -> Any:
+        """The Flask app over the local database, built at the first in-process call."""
+        if self._app is None:
+            # Imported here: the whole app loads only for in-process calls (``--url`` and ``--help`` stay fast).
+            from sandbox.app import create_app
+
+            self._app = create_app({"DATABASE": self.db, "ADMIN_KEY": self.key})
+        return self._app
+
+    def call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """Call ``/sandbox/v1{path}``; return the JSON answer or raise :class:`ControlError`."""
+        headers = {HEADER: self.key}
+        if self.url:
+            response = self._http(method, f"/sandbox/v1{path}", json=body, params=params, headers=headers)
+            status, data = response.status_code, _json(response.text)
+        else:
+            with self.app().test_client() as client:
+                response = client.open(
+                    f"/sandbox/v1{path}", method=method, json=body, query_string=params, headers=headers
+                )
+                status, data = response.status_code, response.get_json(silent=True)
+        if status >= 400:
+            raise _error(status, data)
+        return data
+
+    def token(self, data: dict[str, str], auth: tuple[str, str]) -> tuple[int, Any]:
+        """POST ``/auth/v1/token`` the same way (HTTP or in-process); return its status and JSON."""
+        if self.url:
+            response = self._http("POST", "/auth/v1/token", data=data, auth=auth)
+            return response.status_code, response.json()
+        with self.app().test_client() as client:
+            response = client.post("/auth/v1/token", data=data, auth=auth)
+            return response.status_code, response.get_json()
+
+    def _http(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        try:
+            return requests.request(method, f"{self.url}{path}", timeout=60, **kwargs)
+        except requests.ConnectionError as exc:
+            raise ControlError(
+                None,
+                None,
+                f"cannot reach the sandbox at {self.url}: is it running? ({exc.__class__.__name__})",
+            ) from exc
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"errorCode": "not_json", "errorMessage": text[:200]}
+
+
+def _error(status: int, data: Any) -> ControlError:
+    if not isinstance(data, dict):
+        return ControlError(status, None, f"HTTP {status}")
+    details = "; ".join(d.get("errorDetailsMessage", "") for d in data.get("errorDetails", []))
+    return ControlError(status, str(data.get("errorCode", status)), details or data.get("errorMessage", ""))
+
+
+def default_db() -> str:
+    """The local database: ``WEB21_SANDBOX_DATABASE``, else ``var/sandbox.db``."""
+    return os.environ.get("WEB21_SANDBOX_DATABASE", str(Path("var/sandbox.db")))

@@ -1,0 +1,55 @@
+"""Errors of the fault rules: what a client sees when a rule fires, and bad rule input (control API)."""
+
+from __future__ import annotations
+
+from sandbox.errors import BankError
+
+# -- what an API client sees (a rule's http_error and rate_limit effects) -----------------------------
+
+
+class RateLimited(BankError):
+    """Too many requests; ``Retry-After`` says how many seconds to wait (a fault rule's effect)."""
+
+    code, status = "rate_limited", 429
+    message_ja = "リクエストが集中しています。しばらくしてから再度お試しください。"
+    message_en = "Too many requests."
+
+
+class ServiceUnavailable(BankError):
+    """The service is temporarily unavailable (a fault rule's ``http_error`` with status 503)."""
+
+    code, status = "service_unavailable", 503
+    message_ja = "ただいまサービスをご利用いただけません。"
+    message_en = "The service is temporarily unavailable."
+
+
+class RequestRejected(BankError):
+    """The request was refused with a 4xx status by a fault rule's ``http_error`` effect."""
+
+    code, status = "request_rejected", 400
+    message_ja = "リクエストを受け付けできませんでした。"
+    message_en = "The request was rejected."
+
+
+# -- bad control input --------------------------------------------------------------------------------
+
+
+class UnknownFaultEffect(BankError):
+    """A fault rule named an effect that does not exist, or gave it unknown parameters."""
+
+    code, status = "unknown_fault_effect", 400
+    message_ja, message_en = "指定された障害の種類は存在しません。", "No such fault effect."
+
+
+class UnknownFaultTrigger(BankError):
+    """A fault rule's trigger has an unknown key (known: probability, seed, nth, after, times, window)."""
+
+    code, status = "unknown_fault_trigger", 400
+    message_ja, message_en = "指定された発生条件は存在しません。", "No such fault trigger."
+
+
+class FaultNotFound(BankError):
+    """No fault rule with this id (or not one this key may see)."""
+
+    code, status = "fault_not_found", 404
+    message_ja, message_en = "指定された障害ルールは存在しません。", "No such fault rule."
