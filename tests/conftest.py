@@ -29,6 +29,7 @@ from sandbox.bank import ledger
 from sandbox.clock import JST
 from sandbox.seeding import worlds as seeding
 from sandbox.store import connect
+from tests.transfer_helpers import Bank
 
 START = datetime(2026, 4, 1, 10, 0, tzinfo=JST)
 ADMIN_KEY = "test-admin-key"
@@ -98,6 +99,12 @@ class Control:
 @pytest.fixture
 def control(client: FlaskClient) -> Control:
     return Control(client)
+
+
+@pytest.fixture
+def bank(client: FlaskClient, control: Control) -> Bank:
+    """The demo companies' side of the banking API: tokens, transfers, approvals (tests/transfer_helpers.py)."""
+    return Bank(client, control)
 
 
 @pytest.fixture

@@ -8,18 +8,13 @@ from sandbox.bank import users
 from sandbox.incidents.types import KINDS
 from sandbox.store import connect
 from tests.oauth_helpers import bearer, mint_tokens, refresh
-from tests.transfer_helpers import OTHER_BANK, Bank, seal
+from tests.transfer_helpers import OTHER_BANK, seal
 
 ACCOUNTS = "/corporation/v1/accounts"
 
 
 def incident(control, body, *, status=201, contract="C0001"):
     return control("POST", f"/contracts/{contract}/incidents", body, status=status)
-
-
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
 
 
 def code_of(response):

@@ -2,7 +2,7 @@
 client fails each but the happy path, on the expectation that names the habit the scenario is about.
 
 Both clients run in this process (``in_process``), so a run costs its steps, not a Python start-up;
-tests/test_scenario_cli.py drives them as real ``--client-cmd`` processes.
+tests/scenario/test_scenario_cli.py drives them as real ``--client-cmd`` processes.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sandbox.scenario.runner import Runner
 from sandbox.scenario.target import Sandbox
 from sandbox.store import connect
 from tests.conftest import ADMIN_KEY, ROOT, LiveServer, start_server, stop_server
-from tests.naive_client import Naive
+from tests.scenario.naive_client import Naive
 
 pytestmark = pytest.mark.live
 SCENARIOS = ROOT / "scenarios"

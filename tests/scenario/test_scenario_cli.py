@@ -20,7 +20,7 @@ from tests.conftest import ADMIN_KEY, ROOT, LiveServer, free_port, start_server,
 
 pytestmark = pytest.mark.live
 REFERENCE = f"{sys.executable} -m sandbox.scenario.reference_client"
-NAIVE = f"{sys.executable} {ROOT / 'tests' / 'naive_client.py'}"
+NAIVE = f"{sys.executable} {ROOT / 'tests' / 'scenario' / 'naive_client.py'}"
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,7 @@ import pytest
 
 from sandbox.bank import ledger
 from sandbox.store import connect
-from tests.transfer_helpers import OTHER_BANK, Bank
-
-
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
+from tests.transfer_helpers import OTHER_BANK
 
 
 @pytest.fixture

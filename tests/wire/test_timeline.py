@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transfer_helpers import Bank
-
 REQUEST = "/corporation/v1/transfer/request"
-
-
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
 
 
 def entries(control, **params):

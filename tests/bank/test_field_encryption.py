@@ -16,11 +16,6 @@ from tests.conftest import START
 from tests.transfer_helpers import OTHER_BANK, Bank, seal, unseal
 
 
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
-
-
 def post_item(bank: Bank, item: dict, contract: str = "C0003") -> tuple[int, dict]:
     body = {"accountId": bank.accounts(contract)[0]["accountId"], "transfers": [item]}
     response = bank.post("/transfer/request", body, bank.token(contract))

@@ -7,12 +7,6 @@ import json
 import pytest
 
 from sandbox.store import connect
-from tests.transfer_helpers import Bank
-
-
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
 
 
 def requests_in(db_path) -> int:

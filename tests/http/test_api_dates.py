@@ -9,7 +9,6 @@ import pytest
 
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
-from tests.transfer_helpers import Bank
 
 NOT_DATES = [
     "2026-W10-1",
@@ -20,11 +19,6 @@ NOT_DATES = [
     "2026-092",
     "2026-04-01\n",
 ]
-
-
-@pytest.fixture
-def bank(client, control):
-    return Bank(client, control)
 
 
 def test_the_parser_takes_calendar_days_only():

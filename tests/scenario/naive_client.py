@@ -5,7 +5,7 @@ any failure at once, three times, whatever the answer said (no ``Retry-After``, 
 fresh body each time); it approves with whatever token it holds first and keeps a long-lived approval
 token; it sends the date it was given, cut-off or holiday; it never quotes a fee, believes an approved
 payment is paid, and expects every fee on the paying account. It speaks the same JSON-lines protocol as
-the reference client. Run: ``python tests/naive_client.py``.
+the reference client. Run: ``python tests/scenario/naive_client.py``.
 """
 
 from __future__ import annotations
