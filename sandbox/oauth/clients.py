@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from authlib.oauth2.rfc6749 import ClientMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from sandbox import clock
+from sandbox import clock, events
 from sandbox.bank import users
 from sandbox.bank.keys import KEY_BYTES as KEY_BYTES  # the key store is the bank's (§5(2)②), re-exported
 from sandbox.bank.keys import add_key, current_key
@@ -30,7 +30,7 @@ from sandbox.bank.keys import retire_key as retire_key
 from sandbox.errors import InvalidParameter
 from sandbox.oauth import scopes
 from sandbox.oauth.errors import ClientNotFound, RedirectUriInvalid
-from sandbox.store import Database, insert, row, rows
+from sandbox.store import Database, insert, row, rows, transaction
 
 
 @functools.lru_cache(maxsize=4096)
@@ -145,6 +145,25 @@ def register(
     add_key(db, client_id, at, draw=draw)
     view = public_view(db, get(db, client_id))
     return {**view, **({"clientSecret": secret} if secret else {})}
+
+
+def enrol(
+    db: Database,
+    contract_id: str,
+    *,
+    redirect_uri: Any,
+    secret: Any = None,
+    name: Any = None,
+    public: bool = False,
+) -> dict[str, Any]:
+    """The operator registers a client (§5(2)) on the contract's clock, noted on its timeline; one transaction."""
+    with transaction(db):
+        _contract, now = events.touch(db, contract_id)
+        registered = register(
+            db, contract_id, redirect_uri=redirect_uri, at=now, secret=secret, name=name, public=public
+        )
+        events.record(db, contract_id, now, "oauth", f"client {registered['clientId']} registered")
+    return registered
 
 
 def get(db: Database, client_id: str, contract_id: str | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sandbox import clock
+from sandbox import clock, events
 from sandbox.bank import users
 from sandbox.oauth import grants
 from sandbox.store import Database, rows
@@ -23,6 +23,12 @@ def for_contract(
     sql = "SELECT * FROM oauth_grants WHERE contract_id = ? ORDER BY id" + (" DESC" if newest_first else "")
     found = rows(db, sql + " LIMIT ?", (contract_id, -1 if limit is None else limit))
     return [view(db, grant, now) for grant in found]
+
+
+def current(db: Database, contract_id: str) -> list[dict[str, Any]]:
+    """The contract's grants as of its clock now, after whatever fell due on it (expiries, incidents)."""
+    _contract, now = events.touch(db, contract_id)
+    return for_contract(db, contract_id, now)
 
 
 def _status(ended: str | None, expires_at: str, now: datetime) -> str:

@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response
 
-from sandbox import clock, events
+from sandbox import clock
 from sandbox.bank import contracts, users
 from sandbox.errors import InvalidParameter
 from sandbox.fields import field
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
 from sandbox.oauth import clients, consent, grant_views, grants
-from sandbox.store import get_db, transaction
+from sandbox.store import get_db
 
 bp = Blueprint("oauth_control", __name__)
 bp.before_request(auth.authenticate)
@@ -36,19 +36,14 @@ def register_client(contract_id: str) -> Response:
     client_type = field(data, "clientType", required=False) or "confidential"
     if client_type not in ("confidential", "public"):
         raise InvalidParameter("clientType must be confidential or public", field="clientType")
-    db = get_db()
-    with transaction(db):
-        contract, now = events.touch(db, contract_id)
-        registered = clients.register(
-            db,
-            contract_id,
-            redirect_uri=field(data, "redirectUri"),
-            at=now,
-            secret=field(data, "clientSecret", required=False),
-            name=field(data, "name", required=False),
-            public=client_type == "public",
-        )
-        events.record(db, contract_id, now, "oauth", f"client {registered['clientId']} registered")
+    registered = clients.enrol(
+        get_db(),
+        contract_id,
+        redirect_uri=field(data, "redirectUri"),
+        secret=field(data, "clientSecret", required=False),
+        name=field(data, "name", required=False),
+        public=client_type == "public",
+    )
     return reply(registered, 201)
 
 
@@ -109,9 +104,7 @@ def headless_consent(contract_id: str) -> Response:
 def list_grants(contract_id: str) -> Response:
     """Grants (アクセス許可) with their tokens and, for those that ended, why."""
     auth.allow_contract(contract_id)
-    db = get_db()
-    _contract, now = events.touch(db, contract_id)
-    found = grant_views.for_contract(db, contract_id, now)
+    found = grant_views.current(get_db(), contract_id)
     return reply({"authorizations": found, "count": len(found)})
 
 
