@@ -31,6 +31,8 @@ from sandbox.seeding import worlds as seeding
 from sandbox.store import connect
 from tests.transfer_helpers import Bank
 
+pytest_plugins = ["pytester"]
+
 START = datetime(2026, 4, 1, 10, 0, tzinfo=JST)
 ADMIN_KEY = "test-admin-key"
 ROOT = Path(__file__).resolve().parent.parent
