@@ -65,6 +65,12 @@ class ControlClient:
         if self.url:
             response = self._http(method, f"/sandbox/v1{path}", json=body, params=params, headers=headers)
             status, data = response.status_code, _json(response.text)
+            if data is None and response.text:  # an HTML page, a proxy: one line, not the page
+                raise ControlError(
+                    status,
+                    "not_a_sandbox",
+                    f"{self.url} answered HTTP {status} without JSON: is it a web21-sandbox?",
+                )
         else:
             with self.app().test_client() as client:
                 response = client.open(
@@ -72,8 +78,15 @@ class ControlClient:
                 )
                 status, data = response.status_code, response.get_json(silent=True)
         if status >= 400:
-            raise _error(status, data)
+            raise _error(status, data, self.key_source if status == 401 else None)
         return data
+
+    @property
+    def key_source(self) -> str:
+        """Where the key sent came from, for a refusal to say (never the key itself)."""
+        if self.given_key is not None:
+            return "--key / WEB21_SANDBOX_KEY / WEB21_SANDBOX_ADMIN_KEY"
+        return f"the admin key file {key_path(self.db)}"
 
     def token(self, data: dict[str, str], auth: tuple[str, str]) -> tuple[int, Any]:
         """POST ``/auth/v1/token`` the same way (HTTP or in-process); return its status and JSON."""
@@ -99,14 +112,17 @@ def _json(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        return {"errorCode": "not_json", "errorMessage": text[:200]}
+        return None
 
 
-def _error(status: int, data: Any) -> ControlError:
+def _error(status: int, data: Any, key_source: str | None = None) -> ControlError:
     if not isinstance(data, dict):
         return ControlError(status, None, f"HTTP {status}")
     details = "; ".join(d.get("errorDetailsMessage", "") for d in data.get("errorDetails", []))
-    return ControlError(status, str(data.get("errorCode", status)), details or data.get("errorMessage", ""))
+    message = details or data.get("errorMessage", "")
+    if key_source is not None:
+        message += f" (the key sent came from {key_source})"
+    return ControlError(status, str(data.get("errorCode", status)), message)
 
 
 def default_db() -> str:

@@ -66,7 +66,7 @@ def otp(client: ControlClient, contract_id: str, user: str) -> None:
 @click.command()
 @contract_option()
 @click.option("--account", "account_id", required=True, help="accountId (12 digits).")
-@click.option("--amount", required=True, type=int)
+@click.option("--amount", required=True, type=int, help="Amount in yen.")
 @click.option("--remitter", default="ｻﾝﾄﾞﾎﾞﾂｸｽ", show_default=True, help="Remitter name in half-width kana.")
 @click.option("--edi", help="EDI information (≤ 20 characters).")
 @pass_client

@@ -96,7 +96,7 @@ def request_line(e: dict[str, Any]) -> str:
 @contract_option()
 @click.option("--since", help="From this contract time (default: the contract's start).")
 @click.option("--until", help="Up to this contract time.")
-@click.option("--limit", default=200, show_default=True, type=int)
+@click.option("--limit", default=200, show_default=True, type=int, help="How many entries at most.")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
 @pass_client
 def timeline_(

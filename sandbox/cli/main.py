@@ -8,6 +8,7 @@ Every command is added to the group below, by name, in one list.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -35,9 +36,17 @@ class Commands(click.Group):
     help="SQLite file of the local sandbox.",
 )
 @click.option(
-    "--url", envvar="WEB21_SANDBOX_URL", help="Drive a running sandbox over HTTP instead of the local file."
+    "--url",
+    envvar="WEB21_SANDBOX_URL",
+    callback=lambda _ctx, _param, value: base_url(value),
+    help="Drive a running sandbox over HTTP instead of the local file (http://host:port).",
 )
-@click.option("--key", envvar="WEB21_SANDBOX_KEY", help="X-Sandbox-Key (default: the admin key beside --db).")
+@click.option(
+    "--key",
+    envvar=["WEB21_SANDBOX_KEY", "WEB21_SANDBOX_ADMIN_KEY"],
+    help="X-Sandbox-Key: an admin or contract key (default: WEB21_SANDBOX_KEY, WEB21_SANDBOX_ADMIN_KEY, "
+    "else the admin key file beside --db).",
+)
 @click.version_option(package_name="web21-sandbox")
 @click.pass_context
 def main(ctx: click.Context, db: str, url: str | None, key: str | None) -> None:
@@ -52,10 +61,22 @@ def main(ctx: click.Context, db: str, url: str | None, key: str | None) -> None:
     ctx.obj = ControlClient(db=db, url=url, key=key)
 
 
+def base_url(value: str | None) -> str | None:
+    """``--url`` as the sandbox's base URL: a scheme is required; a pasted ``/sandbox/v1`` or ``/`` is dropped."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not a URL like http://127.0.0.1:8021", param_hint="--url")
+    path = parts.path.rstrip("/")
+    path = path.removesuffix("/sandbox/v1").removesuffix("/sandbox/ui")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
 # The sandbox itself
 main.add_command(serve.serve)
 main.add_command(serve.reset)
-main.add_command(serve.reset, name="seed")
+main.add_command(serve.seed)
 main.add_command(workshop.workshop)
 # A contract's state
 main.add_command(contracts.contracts)

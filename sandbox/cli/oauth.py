@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 import click
@@ -84,7 +85,12 @@ def token() -> None:
 @token.command("mint")
 @contract_option()
 @click.option("--user", required=True, help="利用者ID who consents, e.g. c0001-viewer.")
-@click.option("--scope", default="account offline_access", show_default=True)
+@click.option(
+    "--scope",
+    default="account offline_access",
+    show_default=True,
+    help="Services to consent to (transfer-approval only alone).",
+)
 @click.option("--client-id", help="Client to mint for (default: the contract's demo client).")
 @click.option("--client-secret", help="Its client password (default: the demo client's).")
 @click.option("--env", "as_env", is_flag=True, help="Print WEB21_ACCESS_TOKEN=... lines for `eval`.")
@@ -115,10 +121,11 @@ def token_mint(
     if not as_env:
         echo_json(answer)
         return
-    click.echo(f"WEB21_ACCESS_TOKEN={answer['access_token']}")
+    # `export` lines, so that `eval "$(… --env)"` hands the tokens to child processes too
+    click.echo(f"export WEB21_ACCESS_TOKEN={shlex.quote(answer['access_token'])}")
     if answer.get("refresh_token"):
-        click.echo(f"WEB21_REFRESH_TOKEN={answer['refresh_token']}")
-    click.echo(f"WEB21_CLIENT_ID={client_id}")
+        click.echo(f"export WEB21_REFRESH_TOKEN={shlex.quote(answer['refresh_token'])}")
+    click.echo(f"export WEB21_CLIENT_ID={shlex.quote(client_id)}")
 
 
 def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:

@@ -26,7 +26,13 @@ dir_option = click.option(
     show_default="scenarios/",
     help="Directory of scenario files.",
 )
-lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language of the titles and the report.",
+)
 
 
 def _load(name: str, directory: str) -> model.Scenario:

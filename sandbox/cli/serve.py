@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +15,25 @@ from sandbox.client import ControlClient
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8021, show_default=True, type=int)
 @click.option(
-    "--workers", default=lambda: int(os.environ.get("WEB21_SANDBOX_WORKERS", 2)), show_default="2", type=int
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface)."
+)
+@click.option("--port", default=8021, show_default=True, type=int, help="TCP port to listen on.")
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB21_SANDBOX_WORKERS", 2)),
+    show_default="2",
+    type=int,
+    help="gunicorn worker processes (WEB21_SANDBOX_WORKERS).",
 )
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
 @click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
 @click.option(
     "--world", default="demo", show_default=True, help="World to seed when the database is missing."
 )
-@click.option("--seed", "seed_value", default=21, show_default=True, type=int)
+@click.option(
+    "--seed", "seed_value", default=21, show_default=True, type=int, help="Random seed of that world."
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -48,6 +57,7 @@ def serve(
     from sandbox.http import server
     from sandbox.http.control.auth import key_path
 
+    _check_port_free(host, port)
     client = client_of(ctx)
     fresh = not Path(client.db).exists()
     app = _app(client, world if fresh else None, seed_value)
@@ -60,6 +70,20 @@ def serve(
         app.run(host=host, port=port, debug=True, use_reloader=True)
     else:
         server.run(app, host=host, port=port, workers=workers, threads=threads)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One line instead of a banner followed by gunicorn's traceback when the port is taken."""
+    with socket.socket() as probe:
+        probe.setsockopt(
+            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
+        )  # as gunicorn binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another server running? try --port)"
+            ) from exc
 
 
 def _app(client: ControlClient, world: str | None, seed_value: int) -> Any:
@@ -115,8 +139,10 @@ def _demo_lines(meta: dict[str, Any]) -> list[str]:
 
 
 @click.command()
-@click.option("--world", default="demo", show_default=True)
-@click.option("--seed", "seed_value", default=21, show_default=True, type=int)
+@click.option("--world", default="demo", show_default=True, help="Seed world: a file seed/<WORLD>.yaml.")
+@click.option(
+    "--seed", "seed_value", default=21, show_default=True, type=int, help="Random seed of the world."
+)
 @click.option("--start", help="Contract clocks start at this ISO 8601 time (default: now).")
 @pass_client
 def reset(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
@@ -127,8 +153,30 @@ def reset(client: ControlClient, world: str, seed_value: int, start: str | None)
       web21-sandbox reset
       web21-sandbox reset --world demo --seed 7 --start 2026-04-01T09:00:00+09:00
     """
+    _rebuild(client, world, seed_value, start)
+
+
+def _rebuild(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
     body: dict[str, Any] = {"world": world, "seed": seed_value}
     if start:
         body["start"] = start
     result = client.call("POST", "/reset", body)
     click.echo(f"world {result['world']} (seed {result['seed']}): contracts {', '.join(result['contracts'])}")
+
+
+@click.command()
+@click.option("--world", default="demo", show_default=True, help="Seed world: a file seed/<WORLD>.yaml.")
+@click.option(
+    "--seed", "seed_value", default=21, show_default=True, type=int, help="Random seed of the world."
+)
+@click.option("--start", help="Contract clocks start at this ISO 8601 time (default: now).")
+@pass_client
+def seed(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
+    """Seed the sandbox with a world (the first time; on a used sandbox it is the same as reset).
+
+    \b
+    Example:
+      web21-sandbox seed
+      web21-sandbox --db /tmp/ci.db seed --world demo --seed 7
+    """
+    _rebuild(client, world, seed_value, start)

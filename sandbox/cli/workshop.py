@@ -24,7 +24,13 @@ def workshop() -> None:
 
 
 @workshop.command("create")
-@click.option("--participants", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option(
+    "--participants",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 200),
+    help="How many isolated contracts to create.",
+)
 @click.option(
     "--world", default="demo", show_default=True, help="World whose contract each participant gets a copy of."
 )

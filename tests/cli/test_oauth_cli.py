@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 from tests.oauth_helpers import bearer
 
@@ -38,9 +39,10 @@ def test_token_mint_gives_a_working_token(runner, client):
         "--env",
     )
     lines = env.output.splitlines()
-    assert lines[0].startswith("WEB21_ACCESS_TOKEN=") and not any(
-        line.startswith("WEB21_REFRESH") for line in lines
+    assert lines[0].startswith("export WEB21_ACCESS_TOKEN=") and not any(
+        "WEB21_REFRESH" in line for line in lines
     )
+    assert all(line.startswith("export WEB21_") for line in lines)
     refused = runner("token", "mint", "--contract", "C0001", "--user", "c0001-viewer", "--scope", "transfer")
     assert refused.exit_code != 0 and "scope_not_permitted" in refused.output
 
@@ -131,3 +133,11 @@ def test_every_command_has_an_example(runner):
         ["user", "unlock"],
     ):
         assert "Example:" in runner(*args, "--help").output, args
+
+
+def test_token_mint_env_reaches_a_child_process(runner):
+    """``eval "$(web21-sandbox token mint --env)"`` must export: a plain VAR=value stays in the shell."""
+    env = runner("token", "mint", "--contract", "C0001", "--user", "c0001-viewer", "--env")
+    script = env.output + 'exec sh -c \'printf "%s" "$WEB21_ACCESS_TOKEN"\'\n'
+    child = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True)
+    assert len(child.stdout) > 20 and child.stdout in env.output

@@ -14,24 +14,49 @@ def instructions() -> list[tuple[str, str]]:
     ]
 
 
-def test_slim_python_base_at_least_3_11():
-    (kind, image), *_ = instructions()
-    assert kind == "FROM"
-    version = re.match(r"python:(\d+)\.(\d+)-slim", image)
-    assert version and (int(version[1]), int(version[2])) >= (3, 11)
+def stages() -> list[list[tuple[str, str]]]:
+    found: list[list[tuple[str, str]]] = []
+    for kind, arg in instructions():
+        if kind == "FROM":
+            found.append([])
+        found[-1].append((kind, arg))
+    return found
 
 
-def test_installs_with_the_makefile_stamp_and_serves_on_all_interfaces():
-    steps = instructions()
-    runs = " ".join(arg for kind, arg in steps if kind == "RUN")
-    assert "make .venv/.installed" in runs
-    makefile = (ROOT / "Makefile").read_text()
-    assert (
-        "STAMP := $(VENV)/.installed" in makefile and "VENV := .venv" in makefile
-    )  # the target the image builds
-    cmd = next(arg for kind, arg in steps if kind == "CMD")
+def test_slim_python_base_at_least_3_11_in_every_stage():
+    for stage in stages():
+        (kind, image), *_ = stage
+        version = re.match(r"python:(\d+)\.(\d+)-slim", image)
+        assert kind == "FROM" and version and (int(version[1]), int(version[2])) >= (3, 11)
+
+
+def test_dependencies_are_a_layer_of_their_own_and_never_the_dev_extras():
+    first, final = stages()
+    assert ("COPY", "pyproject.toml ./") in first  # the layer changes only with pyproject.toml
+    assert not any(kind == "COPY" and arg.startswith(". ") for kind, arg in first)
+    runs = " ".join(arg for stage in stages() for kind, arg in stage if kind == "RUN")
+    assert "[dev]" not in runs and "--no-deps -e /app" in runs
+    assert "['project']['dependencies']" in runs
+
+
+def test_runs_as_a_user_and_serves_on_all_interfaces():
+    final = stages()[-1]
+    users = [arg for kind, arg in final if kind == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    cmd = next(arg for kind, arg in final if kind == "CMD")
     assert '"serve"' in cmd and '"0.0.0.0"' in cmd and '"8021"' in cmd
-    assert ("EXPOSE", "8021") in steps
+    assert ("EXPOSE", "8021") in final
+
+
+def test_the_example_does_not_teach_a_fixed_admin_key():
+    assert "change-me" not in (ROOT / "Dockerfile").read_text()
+
+
+def test_the_dependency_list_it_reads_is_the_runtime_one():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["dependencies"] and "pytest" not in " ".join(project["dependencies"])
 
 
 def test_dockerignore_keeps_local_state_out():
