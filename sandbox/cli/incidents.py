@@ -107,9 +107,18 @@ for _kind in KINDS:
 def _incident_line(shown: dict[str, Any]) -> str:
     when = shown.get("appliedAt") or shown.get("dueAt")
     window = f" {shown['startsAt']}..{shown.get('endsAt', '')}" if shown.get("startsAt") else ""
-    params = " ".join(f"{k}={v}" for k, v in shown["params"].items())
-    result = f" → {shown['result']}" if shown.get("result") else ""
+    params = " ".join(f"{k}={_readable(v)}" for k, v in shown["params"].items())
+    result = f" → {_readable(shown['result'])}" if shown.get("result") else ""
     return f"#{shown['incidentId']} {shown['type']} {shown['status']} at {when}{window}{' ' + params if params else ''}{result}"
+
+
+def _readable(result: Any) -> str:
+    """An incident's result as text: ``before=active after=suspended``, never a Python repr."""
+    if isinstance(result, dict):
+        return " ".join(f"{k}={_readable(v)}" for k, v in result.items())
+    if isinstance(result, list):
+        return ",".join(_readable(v) for v in result) or "(none)"
+    return str(result)
 
 
 @incident.command("list")

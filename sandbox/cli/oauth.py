@@ -52,19 +52,24 @@ def client_register(
 
 @client.command("list")
 @contract_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
 @pass_client
-def client_list(cc: ControlClient, contract_id: str) -> None:
-    """List a contract's clients: client ID, type, redirect URI, current key id.
+def client_list(cc: ControlClient, contract_id: str, as_json: bool) -> None:
+    """List a contract's clients: client ID, type, redirect URI, and the current field-encryption key.
 
     \b
     Example:
       web21-sandbox client list --contract C0001
+      web21-sandbox client list --contract C0001 --json
     """
-    for found in cc.call("GET", f"/contracts/{contract_id}/clients")["clients"]:
+    answer = cc.call("GET", f"/contracts/{contract_id}/clients")
+    if as_json:
+        echo_json(answer)
+        return
+    for found in answer["clients"]:
         secret = f"  secret={found['demoClientSecret']}" if found.get("demoClientSecret") else ""
-        click.echo(
-            f"{found['clientId']}  {found['clientType']:<12} {found['redirectUri']}  key={found.get('keyId')}{secret}"
-        )
+        click.echo(f"{found['clientId']}  {found['clientType']:<12} {found['redirectUri']}{secret}")
+        click.echo(f"  kid={found.get('keyId')}  key={found.get('encryptionKey')}")
 
 
 # -- tokens -----------------------------------------------------------------------------------------

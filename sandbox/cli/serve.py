@@ -144,16 +144,35 @@ def _demo_lines(meta: dict[str, Any]) -> list[str]:
     "--seed", "seed_value", default=21, show_default=True, type=int, help="Random seed of the world."
 )
 @click.option("--start", help="Contract clocks start at this ISO 8601 time (default: now).")
+@click.option("--yes", is_flag=True, help="Do not ask, even when clients you registered would be wiped.")
 @pass_client
-def reset(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
+def reset(client: ControlClient, world: str, seed_value: int, start: str | None, yes: bool) -> None:
     """Rebuild the sandbox from a seed world: every contract, clock, token and fault is replaced.
+
+    Asks first when the sandbox holds clients you registered (their IDs and keys would be gone).
 
     \b
     Example:
       web21-sandbox reset
-      web21-sandbox reset --world demo --seed 7 --start 2026-04-01T09:00:00+09:00
+      web21-sandbox reset --world demo --seed 7 --start 2026-04-01T09:00:00+09:00 --yes
     """
+    registered = [] if yes else _registered_clients(client)
+    if registered and not click.confirm(
+        f"{len(registered)} client(s) you registered ({', '.join(registered[:3])}) will be wiped. Reset?"
+    ):
+        raise click.Abort
     _rebuild(client, world, seed_value, start)
+
+
+def _registered_clients(client: ControlClient) -> list[str]:
+    """Client IDs registered by someone (not the seeded demo clients), across every contract."""
+    if not client.url and not Path(client.db).exists():
+        return []
+    found = []
+    for contract in client.call("GET", "/contracts")["contracts"]:
+        listed = client.call("GET", f"/contracts/{contract['contractId']}/clients")["clients"]
+        found += [c["clientId"] for c in listed if not c.get("demoClientSecret")]
+    return found
 
 
 def _rebuild(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:

@@ -107,3 +107,19 @@ def test_every_option_has_help():
 
 def test_seed_and_reset_say_different_things():
     assert main.commands["seed"].help != main.commands["reset"].help
+
+
+def test_reset_asks_before_wiping_registered_clients(runner):
+    runner("client", "register", "--contract", "C0003", "--redirect-uri", "http://127.0.0.1:3000/cb")
+    refused = runner("reset", input="n\n")
+    assert refused.exit_code == 1 and "1 client(s) you registered" in refused.output
+    assert "c0003-" in runner("client", "list", "--contract", "C0003").output.split("\n", 2)[2]  # still there
+    done = runner("reset", "--yes")
+    assert done.exit_code == 0 and "world demo" in done.output
+    assert runner("reset").exit_code == 0  # only the demo clients now: no question
+
+
+def test_incident_output_is_text_not_a_repr(runner):
+    result = runner("incident", "suspend", "--contract", "C0003")
+    assert result.exit_code == 0, result.output
+    assert "before=active after=suspended" in result.output and "{" not in result.output

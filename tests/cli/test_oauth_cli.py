@@ -17,6 +17,9 @@ def test_client_register_and_list(runner):
     listed = runner("client", "list", "--contract", "C0003").output
     assert registered["clientId"] in listed and "http://127.0.0.1:3000/cb" in listed
     assert "secret=" in listed.splitlines()[0]  # the demo client's published secret
+    assert f"kid={registered['keyId']}  key={registered['encryptionKey']}" in listed  # what transfers need
+    as_json = json.loads(runner("client", "list", "--contract", "C0003", "--json").output)
+    assert registered["clientId"] in [c["clientId"] for c in as_json["clients"]]
     bad = runner("client", "register", "--contract", "C0003", "--redirect-uri", "not-a-url")
     assert bad.exit_code != 0 and "redirect_uri_invalid" in bad.output
 

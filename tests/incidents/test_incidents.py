@@ -283,7 +283,7 @@ def test_cli_incidents(runner):
     changed = runner(
         "incident", "privilege-change", "--contract", "C0001", "--user", "c0001-clerk", "--privileges", ""
     )
-    assert "privileges=[]" in changed.output and "'grantsRevoked': 0" in changed.output
+    assert "privileges=(none)" in changed.output and "after=(none) grantsRevoked=0" in changed.output
     password = runner("incident", "password-change", "--contract", "C0001", "--user", "c0001-viewer")
     assert "new password for c0001-viewer: " in password.output
     assert len(runner("incident", "list", "--contract", "C0001").output.splitlines()) == 4
