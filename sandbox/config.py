@@ -43,6 +43,9 @@ CONTRACT_SETTINGS: dict[str, Any] = {
         "otherBank": {"under30000": 440, "from30000": 660},
     },
     "requestExpiryDays": 0,  # an unapproved request expires at the cut-off of its designated date
+    "bulkTransferMaxItems": 9999,  # items in one bulk request (Web21 plans: 20,000 or 30)
+    "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
+    "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
 }
 
 

@@ -58,6 +58,9 @@ INT_BOUNDS = {
     "monthlyFee": (0, 9_999_999_999),
     "monthlyFeeDay": (1, 31),
     "requestExpiryDays": (0, 30),
+    "bulkTransferMaxItems": (1, 20_000),
+    "bulkTransferLeadDays": (0, 10),
+    "bulkSalaryLeadDays": (0, 10),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import errors
+from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
@@ -66,6 +67,9 @@ ERRORS: tuple[type[BankError], ...] = (
     oauth_errors.ScopeNotPermitted,
     oauth_errors.UserLocked,
     oauth_errors.GrantNotFound,
+    # sandbox/bank/bulk/errors.py: bulk transfers (総合振込/給与振込)
+    bulk_errors.BulkTransferTooLate,
+    bulk_errors.BulkTransferTooManyItems,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,

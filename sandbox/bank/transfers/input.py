@@ -84,7 +84,7 @@ def parse_items(
             details.append({"itemId": str(index), "errorDetails": [problem("transfers", NOT_AN_OBJECT)]})
             continue
         item_id = str(raw.get("itemId", ""))
-        item, problems, error = _parse_item(db, raw, item_id, seen, mode, client_id, now)
+        item, problems, error = parse_item(db, raw, item_id, seen, mode, client_id, now)
         first_error = first_error or error
         if problems:
             details.append({"itemId": item_id or str(index), "errorDetails": problems})
@@ -100,7 +100,7 @@ def parse_items(
     return items, any(isinstance(raw, dict) and "encryptedBeneficiary" in raw for raw in raw_items)
 
 
-def _parse_item(
+def parse_item(
     db: Database,
     raw: dict[str, Any],
     item_id: str,
