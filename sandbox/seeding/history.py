@@ -8,6 +8,7 @@ cover is skipped, so balances never go negative.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -62,7 +63,26 @@ def history(
     accts: list[dict[str, Any]],
     partners: list[tuple[str, str]],
 ) -> list[Movement]:
-    """The contract's past: opening balances, then daily movements over ``historyDays``."""
+    """The contract's past: opening balances, then daily movements over ``historyDays``.
+
+    Drawn from a random stream of its own: how many business days the window holds depends on the start
+    date, and must not shift the names, accounts and clients drawn after it (the same seed, the same world).
+    """
+    shared, world.rng = world.rng, random.Random(f"history/{world.seed}/{contract['id']}")
+    try:
+        return _history(world, order, contract, cspec, accts, partners)
+    finally:
+        world.rng = shared
+
+
+def _history(
+    world: World,
+    order: int,
+    contract: dict[str, Any],
+    cspec: dict[str, Any],
+    accts: list[dict[str, Any]],
+    partners: list[tuple[str, str]],
+) -> list[Movement]:
     days = world.spec["historyDays"]
     first_day = world.start.date() - timedelta(days=days)
     drawing = _drawing(world, order, contract["id"], cspec, accts)

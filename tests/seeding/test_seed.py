@@ -53,3 +53,26 @@ def test_demo_world_shape(template_db):
     ).fetchone()[0]
     assert lines > 300
     conn.close()
+
+
+def test_the_same_seed_gives_the_same_world_whatever_the_start(tmp_path) -> None:
+    """Names, accounts, users and clients do not depend on --start (issue 15): only their times shift."""
+    from datetime import datetime
+
+    from sandbox.clock import JST
+    from sandbox.store import connect
+    from tests.conftest import seed_file
+
+    def world(start: datetime) -> list[tuple]:
+        path = tmp_path / f"{start:%m%d}.db"
+        seed_file(path, start=start)
+        db = connect(path)
+        rows = [
+            *db.conn.execute("SELECT id, name FROM contracts ORDER BY id"),
+            *db.conn.execute("SELECT id, contract_id FROM accounts ORDER BY id"),
+            *db.conn.execute("SELECT client_id, contract_id FROM oauth_clients ORDER BY client_id"),
+        ]
+        db.conn.close()
+        return [tuple(r) for r in rows]
+
+    assert world(datetime(2026, 4, 1, 10, 0, tzinfo=JST)) == world(datetime(2026, 11, 27, 10, 0, tzinfo=JST))
