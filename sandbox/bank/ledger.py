@@ -174,6 +174,12 @@ def check(db: Database) -> list[str]:
     return problems
 
 
+def first_value_date(db: Database, account_id: str) -> str | None:
+    """The value date of the account's first posting (None when it has none)."""
+    found = rows(db, "SELECT MIN(value_date) AS first FROM postings WHERE account_id = ?", (account_id,))
+    return found[0]["first"] if found else None
+
+
 def statement(
     db: Database, account_id: str, date_from: str, date_to: str, *, after_id: int = 0, limit: int = 500
 ) -> list[dict[str, Any]]:

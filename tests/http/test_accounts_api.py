@@ -178,3 +178,13 @@ def test_unicode_digits_in_the_paging_key_are_rejected(client, viewer):
     )
     assert answer.status_code == 400
     assert answer.get_json()["errorDetails"][0]["errorDetailsCode"] == "nextItemKey"
+
+
+def test_only_date_to_runs_from_the_first_transaction(client, viewer):
+    """Only ``dateTo``: from the account's first transaction to ``dateTo`` (the seed history starts earlier)."""
+    account_id = first_account(client, viewer)
+    body = get(client, viewer, "/accounts/transactions", accountId=account_id, dateTo="2026-03-31").get_json()
+    assert body["dateFrom"] < "2026-03-31" and body["dateTo"] == "2026-03-31"
+    assert body["transactions"] and body["transactions"][0]["valueDate"] == body["dateFrom"]
+    empty = get(client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-04-01")
+    assert empty.status_code == 200 and empty.get_json()["dateTo"] == "2026-04-01"

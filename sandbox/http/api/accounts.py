@@ -53,7 +53,7 @@ def transactions() -> Response:
     account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
     today = ctx.now.date()
     date_to = _date("dateTo", today)
-    date_from = _date("dateFrom", date_to)
+    date_from = _date("dateFrom", _first_day(db, account["id"], date_to))
     if date_from > date_to:
         raise InvalidParameter("dateFrom must not be after dateTo", field="dateFrom")
     if date_to > today:
@@ -88,6 +88,15 @@ def _required(name: str) -> str:
 def _date(name: str, default: date) -> date:
     value = request.args.get(name)
     return default if value is None or value == "" else parse_day(value, name)
+
+
+def _first_day(db: Database, account_id: str, date_to: date) -> date:
+    """The default ``dateFrom``: today when ``dateTo`` is absent too, else the account's first value date
+    (only ``dateTo`` given means "from the first transaction to dateTo", as at the bank)."""
+    if not request.args.get("dateTo"):
+        return date_to
+    first = ledger.first_value_date(db, account_id)
+    return min(date_to, date.fromisoformat(first)) if first else date_to
 
 
 def _item_key() -> int:
