@@ -128,8 +128,8 @@ CEILINGS = {  # the baseline each figure is set beside (benchmarks.baseline), an
 }
 
 
-def baseline_jobs(port: int, db: Path) -> dict[str, Job]:
-    """The ceilings, by name: the same storage work as each figure, in bare Flask + SQLite."""
+def baseline_jobs(port: int, db: Path, dates: tuple[str, str]) -> dict[str, Job]:
+    """The ceilings, by name: the same storage work as each figure (``dates``: the statement page's range)."""
     conn = sqlite3.connect(db)
     account = conn.execute(
         "SELECT id FROM accounts WHERE kind = 'deposit' AND contract_id = ? ORDER BY id LIMIT 1",
@@ -139,7 +139,7 @@ def baseline_jobs(port: int, db: Path) -> dict[str, Job]:
     return {
         "floor": Job("baseline floor", port, f"/row/{account}"),
         "balances": Job("baseline balances", port, f"/balances/{BALANCES}"),
-        "statement": Job("baseline statement", port, f"/statement/{account}"),
+        "statement": Job("baseline statement", port, f"/statement/{account}?from={dates[0]}&to={dates[1]}"),
         "insert": Job("baseline insert", port, "/insert", "POST", headers={"Content-Type": FORM}, body="x=1"),
     }
 

@@ -81,12 +81,17 @@ def balances(client: Client) -> Spec:
     )
 
 
+def statement_dates() -> tuple[str, str]:
+    """The statement page's value-date range: the year to START (the baseline reads the same rows)."""
+    return (START - timedelta(days=365)).date().isoformat(), START.date().isoformat()
+
+
 def transactions(client: Client) -> Spec:
     headers = client.bearer(api.TRANSACTIONS, "approver", "account")  # another user: a new grant for
     # the same user and client would revoke the balances token (revokePreviousGrant)
     account = client.account(api.TRANSACTIONS)
-    date_from = (START - timedelta(days=365)).date().isoformat()
-    path = f"/corporation/v1/accounts/transactions?accountId={account}&dateFrom={date_from}&dateTo={START.date().isoformat()}"
+    date_from, date_to = statement_dates()
+    path = f"/corporation/v1/accounts/transactions?accountId={account}&dateFrom={date_from}&dateTo={date_to}"
     page = client.get(path, headers)
     if page["count"] != PAGE:
         return Spec(

@@ -81,7 +81,7 @@ class Bench:
         return self.figures
 
     def http_figures(self, sandbox: servers.Server, baseline: servers.Server, served: Path) -> None:
-        ceilings = api.baseline_jobs(baseline.port, self.seeded)
+        ceilings = api.baseline_jobs(baseline.port, self.seeded, figures.statement_dates())
         self.say(f"warming up ({self.args.generator})")
         for job in (*ceilings.values(), api.healthz_job(sandbox.port)):
             load.run(job, connections=self.args.connections, seconds=1, generator=self.args.generator)
