@@ -36,6 +36,7 @@ class Spec:
     jobs: Callable[[], Job] | None = None
     check: Callable[[Figure, list[LoadResult]], None] | None = None
     why: str = ""
+    ceiling: str = "floor"  # which of api.CEILINGS the figure is set beside
     _first: Job | None = field(default=None, repr=False)
 
     @property
@@ -119,12 +120,28 @@ class Client:
         return self.control("GET", f"/contracts/{contract_id}")["accounts"][0]["accountId"]
 
 
-def baseline_job(port: int, db: Path) -> Job:
-    """The ceiling: one account row as JSON."""
+CEILINGS = {  # the baseline each figure is set beside (benchmarks.baseline), and what it does
+    "floor": "1-row read",
+    "balances": "3-row read",
+    "statement": "500-row read",
+    "insert": "1-row insert",
+}
+
+
+def baseline_jobs(port: int, db: Path, dates: tuple[str, str]) -> dict[str, Job]:
+    """The ceilings, by name: the same storage work as each figure (``dates``: the statement page's range)."""
     conn = sqlite3.connect(db)
-    account = conn.execute("SELECT id FROM accounts WHERE kind = 'deposit' ORDER BY id LIMIT 1").fetchone()[0]
+    account = conn.execute(
+        "SELECT id FROM accounts WHERE kind = 'deposit' AND contract_id = ? ORDER BY id LIMIT 1",
+        (TRANSACTIONS,),
+    ).fetchone()[0]
     conn.close()
-    return Job("baseline", port, f"/row/{account}")
+    return {
+        "floor": Job("baseline floor", port, f"/row/{account}"),
+        "balances": Job("baseline balances", port, f"/balances/{BALANCES}"),
+        "statement": Job("baseline statement", port, f"/statement/{account}?from={dates[0]}&to={dates[1]}"),
+        "insert": Job("baseline insert", port, "/insert", "POST", headers={"Content-Type": FORM}, body="x=1"),
+    }
 
 
 def healthz_job(port: int) -> Job:

@@ -1,8 +1,13 @@
-"""The baseline: a bare Flask app whose one endpoint reads one row from SQLite and returns it as JSON.
+"""The baselines: a bare Flask app doing each HTTP figure's storage work on SQLite, and nothing else.
 
-It is served by the sandbox's own gunicorn configuration (:func:`sandbox.http.server.gunicorn_options`, same
-workers and threads), so it is the ceiling for any Flask + SQLite service on this machine. It keeps
-one connection per thread: the cheapest honest way to read a row, which is what a ceiling means.
+Served by the sandbox's own gunicorn configuration (:func:`sandbox.http.server.gunicorn_options`, same
+workers and threads) with the sandbox's connection pragmas (WAL, synchronous=NORMAL), so each endpoint is the
+ceiling for its figure on this machine: the ratio then measures only the sandbox's own overhead.
+
+    GET  /row/<account>         one row (the stack floor)
+    GET  /balances/<contract>   the contract's 3 deposit rows (ceiling of GET /accounts/balances)
+    GET  /statement/<account>?from=&to=  the 500 statement rows read and serialised (ceiling of the statement page)
+    POST /insert                one row inserted in a write transaction (ceiling of request/approval/refresh)
 
     python -m benchmarks.baseline --db var/bench.db --port 8099
 """
@@ -12,22 +17,43 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import threading
+import uuid
 
-from flask import Flask, abort, jsonify
+from flask import Flask, abort, jsonify, request
 
 from sandbox.http import server
 
 ROW_SQL = "SELECT * FROM accounts WHERE id = ?"
+BALANCES_SQL = "SELECT * FROM accounts WHERE contract_id = ? AND kind = 'deposit' ORDER BY id"
+STATEMENT_SQL = (  # the rows and columns of the sandbox's page (sandbox.bank.ledger.statement)
+    "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi"
+    " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? ORDER BY id LIMIT 500"
+)
+INSERT_TABLE = "CREATE TABLE IF NOT EXISTS baseline_inserts (id TEXT PRIMARY KEY, body TEXT, at TEXT)"
+INSERT_SQL = "INSERT INTO baseline_inserts VALUES (?, ?, datetime('now'))"
+
+
+def connect(database: str) -> sqlite3.Connection:
+    """A connection with the sandbox store's pragmas, so the ceiling pays what the sandbox pays per commit."""
+    conn = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
 
 
 def create_app(database: str) -> Flask:
+    """The baseline app on ``database`` (a copy of the seeded bench world), one connection per thread."""
     app = Flask(__name__)
+    app.json.sort_keys = False  # as the sandbox's app: sorting 500 rows' keys is work it does not do
     local = threading.local()
+    setup = connect(database)
+    setup.execute(INSERT_TABLE)
+    setup.close()
 
     def connection() -> sqlite3.Connection:
         if getattr(local, "conn", None) is None:
-            local.conn = sqlite3.connect(database, check_same_thread=False)
-            local.conn.row_factory = sqlite3.Row
+            local.conn = connect(database)
         return local.conn
 
     @app.get("/healthz")
@@ -40,6 +66,29 @@ def create_app(database: str) -> Flask:
         if found is None:
             abort(404)
         return jsonify(dict(found))
+
+    @app.get("/balances/<contract_id>")
+    def balances(contract_id: str):  # noqa: ANN202
+        rows = connection().execute(BALANCES_SQL, (contract_id,)).fetchall()
+        return jsonify({"count": len(rows), "balances": [dict(r) for r in rows]})
+
+    @app.get("/statement/<account_id>")
+    def statement(account_id: str):  # noqa: ANN202
+        dates = (request.args.get("from", ""), request.args.get("to", "9999"))
+        rows = connection().execute(STATEMENT_SQL, (account_id, *dates)).fetchall()
+        return jsonify({"count": len(rows), "transactions": [dict(r) for r in rows]})
+
+    @app.post("/insert")
+    def insert():  # noqa: ANN202
+        conn = connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(INSERT_SQL, (uuid.uuid4().hex, request.get_data(as_text=True)))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return jsonify({"status": "ok"}), 201
 
     return app
 

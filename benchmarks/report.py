@@ -27,6 +27,7 @@ class Figure:
     met: bool | None = None
     detail: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    ceiling: str = ""  # what the baseline did (benchmarks.baseline), when there is one
 
     @property
     def ratio(self) -> float | None:
@@ -84,9 +85,10 @@ def rows(figures: list[Figure]) -> list[list[str]]:
         met = {True: "yes", False: "NO", None: ""}[fig.met]
         ratio = f"{fig.ratio:.0%}" if fig.ratio is not None else ""
         value = _fmt(fig.value, fig.unit) if fig.value is not None else f"n/a: {fig.note}"
-        out.append(
-            [fig.label, value, _fmt(fig.baseline, fig.unit) if fig.baseline else "", ratio, fig.target, met]
-        )
+        base = _fmt(fig.baseline, fig.unit) if fig.baseline else ""
+        if base and fig.ceiling:
+            base += f" ({fig.ceiling})"
+        out.append([fig.label, value, base, ratio, fig.target, met])
     return out
 
 

@@ -88,3 +88,22 @@ def test_lua_string_escapes_everything() -> None:
     from benchmarks.wrk import lua_string
 
     assert lua_string('a"b\\c\n円') == '"a\\034b\\092c\\010\\229\\134\\134"'
+
+
+def test_baselines_do_each_figures_storage_work(db_path) -> None:  # noqa: ANN001
+    """Each ceiling reads what its figure reads (3 deposit rows, a statement page) or commits one row."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    contract, account = conn.execute(
+        "SELECT contract_id, id FROM accounts WHERE kind = 'deposit' ORDER BY contract_id, id LIMIT 1"
+    ).fetchone()
+    conn.close()
+    web = baseline.create_app(str(db_path)).test_client()
+    assert web.get(f"/row/{account}").json["id"] == account
+    shown = web.get(f"/balances/{contract}").json
+    assert shown["count"] >= 1 and {b["contract_id"] for b in shown["balances"]} == {contract}
+    page = web.get(f"/statement/{account}?from=2000-01-01&to=2100-01-01").json
+    assert 0 < page["count"] <= 500
+    assert web.post("/insert", data="x=1").status_code == 201
+    assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM baseline_inserts").fetchone() == (1,)
