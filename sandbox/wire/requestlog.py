@@ -40,6 +40,7 @@ COLUMNS = (
     "fault",
     "body_digest",
     "body_size",
+    "retry_after",
 )
 # The activity mark places a request after the state changes it caused when the contract clock is
 # frozen and everything happens at the same contract instant (see timeline.py).
@@ -133,8 +134,15 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
         "fault": entry["fault"],
         "bodyDigest": entry["body_digest"],
         "bodySize": entry["body_size"],
+        "retryAfter": entry.get("retry_after"),
     }
     return {k: v for k, v in view.items() if v is not None}
+
+
+def retry_after(headers: list[tuple[str, str]]) -> int | None:
+    """The ``Retry-After`` seconds an answer carried (None when absent or an HTTP date)."""
+    value = next((v for k, v in headers if k.lower() == "retry-after"), "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def error_code(status: int, body: bytes) -> str | None:

@@ -71,7 +71,7 @@ def test_every_problem_is_reported_with_step_and_field() -> None:
         "demo.yaml:8: step 3 (client) field 'amount': required: a positive whole number of yen",
         "demo.yaml:9: step 4 (expect) field 'request.verb': unknown request field; known: requestId, contractId, "
         "clientId, userId, grantId, method, path, status, processedStatus, outcome, errorCode, latencyMs, "
-        "idempotencyKey, faultId, fault, bodyDigest, bodySize, at",
+        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, at",
         "demo.yaml:10: step 5 (incident) field 'type': unknown incident 'meteor'; known: revoke-tokens, "
         "withdraw-service, reinstate-service, suspend, resume, terminate, maintenance, rotate-key, password-change, "
         "privilege-change, double-login, return-funds",
@@ -120,7 +120,10 @@ def test_setup_checks_settings_like_the_control_api() -> None:
         ),
         ("expect_not: {reply: {ok: true}}", "expect_not takes request or timeline"),
         ("expect: {order: [{path: /x}]}", "must be a list of at least two matches"),
-        ("expect: {gap: {after: {status: 503}}}", "must be {after: MATCH, next: MATCH, min: duration}"),
+        (
+            "expect: {gap: {after: {status: 503}}}",
+            "must be {after: MATCH, next: MATCH, min: duration or retry-after}",
+        ),
         (
             "expect: {request: {path: /x}, timeline: {kind: x}}",
             "needs exactly one of: request, timeline, reply, order, gap",
