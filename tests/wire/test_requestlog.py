@@ -132,8 +132,7 @@ def test_the_log_keeps_the_retry_after_the_client_received_and_the_wall_time(cli
     tokens = mint_tokens(client, control, "C0001", "c0001-viewer")
     rule = {
         "match": {"path": ACCOUNTS, "contractId": "C0001"},
-        "effect": "rate_limit",
-        "params": {"retryAfter": 7},
+        "effect": {"type": "rate_limit", "retryAfter": 7},
     }
     control("POST", "/faults", rule, status=201)
     answer = client.get(ACCOUNTS, headers=bearer(tokens))
