@@ -29,6 +29,7 @@ REQUEST_FIELDS = (
         "bodyDigest",
         "bodySize",
         "retryAfter",
+        "accountId",
         "at",
     ),
 )

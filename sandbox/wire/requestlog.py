@@ -11,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from sandbox import clock
 from sandbox.store import Database, rows
@@ -41,6 +41,7 @@ COLUMNS = (
     "body_digest",
     "body_size",
     "retry_after",
+    "account_id",
 )
 # The activity mark places a request after the state changes it caused when the contract clock is
 # frozen and everything happens at the same contract instant (see timeline.py).
@@ -75,6 +76,7 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
         "idempotency_key": (environ.get("HTTP_IDEMPOTENCY_KEY") or "")[:200] or None,
         "body_digest": digest(body, environ.get("CONTENT_TYPE")),
         "body_size": len(body),
+        "account_id": (parse_qs(environ.get("QUERY_STRING", "")).get("accountId") or [""])[0][:40] or None,
     }
 
 
@@ -136,6 +138,7 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
         "bodyDigest": entry["body_digest"],
         "bodySize": entry["body_size"],
         "retryAfter": entry.get("retry_after"),
+        "accountId": entry.get("account_id"),
     }
     return {k: v for k, v in view.items() if v is not None}
 

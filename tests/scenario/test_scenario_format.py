@@ -71,7 +71,7 @@ def test_every_problem_is_reported_with_step_and_field() -> None:
         "demo.yaml:8: step 3 (client) field 'amount': required: a positive whole number of yen",
         "demo.yaml:9: step 4 (expect) field 'request.verb': unknown request field; known: requestId, contractId, "
         "clientId, userId, grantId, method, path, status, processedStatus, outcome, errorCode, latencyMs, "
-        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, at",
+        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, accountId, at",
         "demo.yaml:10: step 5 (incident) field 'type': unknown incident 'meteor'; known: revoke-tokens, "
         "withdraw-service, reinstate-service, suspend, resume, terminate, maintenance, rotate-key, password-change, "
         "privilege-change, double-login, return-funds",
@@ -185,11 +185,13 @@ def test_placeholders_a_run_can_fill() -> None:
     text = steps(
         "client: {do: transfer, amount: 5, ref: pay-1}",
         "expect: {timeline: {data: {applyNo: '{applyNo.pay-1}'}}}",
+        "expect: {request: {accountId: '{account.pay-1}'}}",
         "incident: {type: privilege-change, userId: '{operator}', privileges: [account]}",
     )
     assert model.parse(text, "demo.yaml", stem="demo").needs == [
         "incidents",
         "oauth",
+        "request-log",
         "timeline",
         "transfers",
     ]
