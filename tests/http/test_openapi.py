@@ -34,12 +34,13 @@ def test_document_is_valid_openapi_31(doc):
 
 
 def _descriptions(node: object, path: str = "") -> list[tuple[str, object]]:
-    """Every (path, value) under a ``description`` key, and every key with a null value (a YAML split)."""
+    """Every (path, value) under a ``description`` key, and every null-valued key beside one (a YAML split)."""
     found: list[tuple[str, object]] = []
     if isinstance(node, dict):
         for key, value in node.items():
             here = f"{path}/{key}"
-            if key == "description" and not isinstance(value, dict) or value is None:
+            split = value is None and "description" in node  # the rest of a description cut at a comma
+            if key == "description" and not isinstance(value, dict) or split:
                 found.append((here, value))
             found.extend(_descriptions(value, here))
     elif isinstance(node, list):
