@@ -49,11 +49,11 @@ def _placeholders(step: Step, value: Any, problems: Problems) -> None:
             _placeholders(step, item, problems)
     elif isinstance(value, str):
         for name in PLACEHOLDER.findall(value):
-            if name not in NAMES and not name.startswith("applyNo."):
+            if name not in NAMES and not name.startswith(("applyNo.", "account.")):
                 known = ", ".join(f"{{{n}}}" for n in NAMES)
                 problems.add(
                     where(step),
-                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}",
+                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, {{account.<ref>}}",
                     step.line,
                 )
 

@@ -6,6 +6,7 @@ or broke the expectation, so a report can show *why* without a second look at th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from fnmatch import fnmatchcase
@@ -14,6 +15,7 @@ from typing import Any
 from sandbox.scenario.types import Scenario, Step
 
 MAX_EVIDENCE = 8
+RETRY_AFTER = "retry-after"  # a gap's ``min`` that means: as long as the answer's Retry-After
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Outcome:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     source: str = "request"
     seconds: float = 0.0
+    wanted: str = ""  # what the expectation asked for, shown beside what was seen when it fails
 
 
 @dataclass
@@ -129,9 +132,11 @@ def judge(
     found = select(entries, body[source])
     ok = count_ok(len(found), body["count"])
     wanted = count_text(body["count"])
-    message = f"wanted {wanted} matching {source}{'s' if wanted != 'exactly 1' else ''}, saw {len(found)}"
+    plural = f"{source}{'s' if wanted != 'exactly 1' else ''}"
+    message = f"wanted {wanted} matching {plural}, saw {len(found)}"
+    evidence = found[:MAX_EVIDENCE] if found else entries[-3:] if not ok else []
     return Outcome(
-        step, ok, message, found[:MAX_EVIDENCE] if found else entries[-3:] if not ok else [], source
+        step, ok, message, evidence, source, wanted=f"{wanted} {plural} matching {show(body[source])}"
     )
 
 
@@ -143,43 +148,88 @@ def _order(step: Step, entries: list[dict[str, Any]], order: list[dict[str, Any]
             missing = " ".join(f"{k}={v}" for k, v in match.items())
             seen = entries[position:][-MAX_EVIDENCE:]  # what the client did instead
             message = f"order broken: no {missing} after the {len(chain)} earlier match(es)"
-            return Outcome(step, False, message, chain + seen, "request")
+            return Outcome(step, False, message, chain + seen, "request", wanted=_order_text(order))
         chain.append(entries[hit])
         position = hit + 1
-    return Outcome(step, True, f"{len(order)} requests in the expected order", chain, "request")
+    message = f"{len(order)} requests in the expected order"
+    return Outcome(step, True, message, chain, "request", wanted=_order_text(order))
+
+
+def _order_text(order: list[dict[str, Any]]) -> str:
+    return "requests in this order: " + " → ".join(show(m) for m in order)
 
 
 def _gap(step: Step, entries: list[dict[str, Any]], gap: dict[str, Any]) -> Outcome:
-    """After each ``after`` request, the next ``next`` request came no sooner than ``min`` (wall time)."""
-    minimum = gap["min"].total_seconds()
+    """After each ``after`` request, the next ``next`` request came no sooner than ``min`` (wall time);
+    ``min: retry-after`` holds each pair to the ``Retry-After`` the sandbox sent with that answer."""
+    wanted = (
+        f"after {show(gap['after'])}, the next {show(gap['next'])} no sooner than {_min_text(gap['min'])}"
+    )
     afters = [i for i, e in enumerate(entries) if matches(e, gap["after"])]
     if not afters:
-        return Outcome(step, False, "no request matched 'after': the situation never arose", entries[-3:])
-    shortest, evidence = None, []
+        message = "no request matched 'after': the situation never arose"
+        return Outcome(step, False, message, entries[-3:], wanted=wanted)
+    worst, evidence = None, []
     for i in afters:
         nxt = next((e for e in entries[i + 1 :] if matches(e, gap["next"])), None)
         if nxt is None:
             continue
         waited = wall_seconds(nxt) - wall_seconds(entries[i])
+        required = _required(gap["min"], entries[i])
         evidence += [entries[i], {**nxt, "gapSeconds": round(waited, 2)}]
-        shortest = waited if shortest is None else min(shortest, waited)
-    if shortest is None:
-        return Outcome(step, True, "the client did not try again (no request after the answer)", evidence)
-    ok = shortest >= minimum - 0.05  # the log's timestamps and the client's sleep differ by milliseconds
+        if worst is None or waited - required < worst[0] - worst[1]:
+            worst = (waited, required)
+    if worst is None:
+        message = "the client did not try again (no request after the answer)"
+        return Outcome(step, True, message, evidence, wanted=wanted)
+    waited, required = worst
+    ok = waited >= required - 0.05  # the log's timestamps and the client's sleep differ by milliseconds
     verdict = "waited" if ok else "came back after only"
-    return Outcome(step, ok, f"{verdict} {shortest:.2f} s (wanted ≥ {minimum:g} s)", evidence[:MAX_EVIDENCE])
+    message = f"{verdict} {waited:.2f} s (wanted ≥ {required:g} s)"
+    return Outcome(step, ok, message, evidence[:MAX_EVIDENCE], wanted=wanted)
+
+
+def _required(minimum: Any, after: dict[str, Any]) -> float:
+    """The wait one answer asked for: its ``retryAfter`` (``min: retry-after``), else the fixed minimum.
+    An answer without Retry-After under ``retry-after`` asks for nothing the client could have honoured."""
+    if minimum == RETRY_AFTER:
+        return float(after.get("retryAfter") or 0)
+    return float(minimum.total_seconds())
+
+
+def _min_text(minimum: Any) -> str:
+    return "the Retry-After the sandbox sent" if minimum == RETRY_AFTER else f"{minimum.total_seconds():g} s"
 
 
 def _reply(step: Step, reply: dict[str, Any] | None, match: dict[str, Any]) -> Outcome:
+    wanted = "a reply with " + show(match)
     if reply is None:
-        return Outcome(
-            step, None, "skipped: no reply (the client is not driven through --client-cmd)", [], "reply"
-        )
+        message = "skipped: no reply (the client is not driven through --client-cmd)"
+        return Outcome(step, None, message, [], "reply", wanted=wanted)
     ok = matches(reply, match)
     shown = {k: v for k, v in reply.items() if k != "id"}
-    return Outcome(
-        step, ok, "the client's reply " + ("matches" if ok else "does not match"), [shown], "reply"
-    )
+    message = "the client's reply matches"
+    if not ok:
+        message = "the client's reply does not match: " + "; ".join(differences(match, reply))
+    return Outcome(step, ok, message, [shown], "reply", wanted=wanted)
+
+
+def differences(match: dict[str, Any], actual: dict[str, Any], prefix: str = "") -> list[str]:
+    """Each field of ``match`` that ``actual`` does not satisfy: ``result.status: wanted '20', saw '40'``."""
+    found = []
+    for key, expected in match.items():
+        name, value = prefix + key, lookup(actual, key)
+        if isinstance(expected, dict) and isinstance(value, dict):
+            found += differences(expected, value, name + ".")
+        elif not value_matches(expected, value, key):
+            wanted = "present" if expected is True else "absent" if expected is False else show(expected)
+            found.append(f"{name}: wanted {wanted}, saw {'nothing' if value is None else show(value)}")
+    return found
+
+
+def show(value: Any) -> str:
+    """A compact text for a match or a value (JSON, unquoted keys left as they are)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def wall_seconds(entry: dict[str, Any]) -> float:

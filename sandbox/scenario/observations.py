@@ -28,6 +28,8 @@ REQUEST_FIELDS = (
         "fault",
         "bodyDigest",
         "bodySize",
+        "retryAfter",
+        "accountId",
         "at",
     ),
 )
@@ -89,12 +91,14 @@ def _source(step: Step, source: str, value: Any, problems: Problems) -> Any:
 
 def _gap(step: Step, gap: Any, problems: Problems) -> dict[str, Any]:
     if not isinstance(gap, dict) or not {"after", "next", "min"} <= set(gap):
-        problems.add(where(step, "gap"), "must be {after: MATCH, next: MATCH, min: duration}", step.line)
+        problems.add(
+            where(step, "gap"), "must be {after: MATCH, next: MATCH, min: duration or retry-after}", step.line
+        )
         return {}
     return {
         "after": _match(step, "request", gap["after"], problems, "gap.after"),
         "next": _match(step, "request", gap["next"], problems, "gap.next"),
-        "min": duration(step, gap, "min", problems),
+        "min": "retry-after" if gap["min"] == "retry-after" else duration(step, gap, "min", problems),
     }
 
 

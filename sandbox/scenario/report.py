@@ -112,6 +112,9 @@ def _expectation(outcome: Outcome, console: Console) -> None:
     console.print(f" {_mark(outcome)} step {step.index}: {escape(step.title)} — {escape(outcome.message)}")
     if outcome.passed is False and step.why:
         console.print(f"     [yellow]why it matters:[/] {escape(step.why)}")
+    if outcome.passed is False and outcome.wanted:
+        console.print(f"     [yellow]wanted:[/] {escape(outcome.wanted)}")
+        console.print("     [yellow]saw:[/]" + ("" if outcome.evidence else " nothing"))
     for entry in outcome.evidence:
         console.print(f"     [dim]{escape(describe_entry(entry))}[/]")
 
@@ -180,9 +183,11 @@ def _case(suite: ET.Element, scenario: str, outcome: Outcome) -> str | None:
         return "skipped"
     if outcome.passed:
         return None
-    evidence = "\n".join(describe_entry(e) for e in outcome.evidence)
+    evidence = "\n".join("  " + describe_entry(e) for e in outcome.evidence)
+    saw = f"saw:\n{evidence}" if evidence else "saw: nothing"
+    wanted = outcome.wanted and f"wanted: {outcome.wanted}"
     failure = ET.SubElement(case, "failure", message=outcome.message, type="expectation")
-    failure.text = "\n".join(x for x in (step.why and f"why: {step.why}", evidence) if x)
+    failure.text = "\n".join(x for x in (step.why and f"why: {step.why}", wanted, saw) if x)
     return "failures"
 
 

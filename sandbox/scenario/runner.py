@@ -20,7 +20,7 @@ from sandbox.scenario import grader, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
-from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare
+from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare, remember_payment
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
 from sandbox.scenario.types import Scenario, Step, describe
 from sandbox.scenario.world import World
@@ -177,10 +177,8 @@ class Runner:
             reply = self.client.send(command, timeout, idle=self.watcher.poll)
         self.replies[step.index] = reply
         result = reply.get("result") if isinstance(reply.get("result"), dict) else {}
-        if result.get("applyNo"):  # for {applyNo} and {applyNo.<ref>} in later steps
-            self.stage.values["applyNo"] = str(result["applyNo"])
-            if command.get("ref"):
-                self.stage.values[f"applyNo.{command['ref']}"] = str(result["applyNo"])
+        if result.get("applyNo"):  # for {applyNo}, {applyNo.<ref>}, {account.<ref>} in later steps
+            remember_payment(self.sandbox, self.stage, command.get("ref"), str(result["applyNo"]))
         self.progress.reply(reply)
 
     def _command(self, body: dict[str, Any]) -> dict[str, Any]:

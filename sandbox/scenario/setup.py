@@ -80,6 +80,20 @@ class Stage:
         return PLACEHOLDER.sub(one, value)
 
 
+def remember_payment(sandbox: Sandbox, stage: Stage, ref: str | None, apply_no: str) -> None:
+    """Fill ``{applyNo}``, ``{applyNo.<ref>}`` and ``{account.<ref>}``: the account the bank debits for
+    that request, read from the bank (the client's word is not evidence)."""
+    stage.values["applyNo"] = apply_no
+    if not ref:
+        return
+    stage.values[f"applyNo.{ref}"] = apply_no
+    try:
+        found = sandbox.call("GET", f"/contracts/{stage.contract_id}/transfers/{apply_no}")
+    except RunAbort:  # a number the bank does not know: {account.<ref>} stays unset and says so
+        return
+    stage.values[f"account.{ref}"] = str(found["accountId"])
+
+
 def prepare(sandbox: Sandbox, scenario: Scenario, contract: str | None = None) -> Stage:
     """Create the run's contract, or adopt ``contract`` (or the scenario's own), and return its stage.
 

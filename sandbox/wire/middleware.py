@@ -216,6 +216,7 @@ class Exchange:
         status, headers, body = self.process()
         self.start_response(self.status_line, headers)
         replayed = any(k.lower() == "idempotency-replayed" and v == "true" for k, v in headers)
+        self.entry["retry_after"] = requestlog.retry_after(headers)
         self.log(status, status, "replayed" if replayed else "response", requestlog.error_code(status, body))
         return [body]
 
@@ -254,6 +255,7 @@ class Exchange:
         if retry_after is not None:
             headers.append(("Retry-After", str(retry_after)))
         headers.extend(error.headers.items())
+        self.entry["retry_after"] = requestlog.retry_after(headers)
         self.start_response(status_line(status), headers)
         self.log(
             self.entry.get("status") if processed else None,

@@ -11,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from sandbox import clock
 from sandbox.store import Database, rows
@@ -40,6 +40,8 @@ COLUMNS = (
     "fault",
     "body_digest",
     "body_size",
+    "retry_after",
+    "account_id",
 )
 # The activity mark places a request after the state changes it caused when the contract clock is
 # frozen and everything happens at the same contract instant (see timeline.py).
@@ -74,6 +76,7 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
         "idempotency_key": (environ.get("HTTP_IDEMPOTENCY_KEY") or "")[:200] or None,
         "body_digest": digest(body, environ.get("CONTENT_TYPE")),
         "body_size": len(body),
+        "account_id": (parse_qs(environ.get("QUERY_STRING", "")).get("accountId") or [""])[0][:40] or None,
     }
 
 
@@ -117,6 +120,7 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
     view = {
         "requestId": entry["id"],
         "at": clock.to_api(clock.from_db(entry["at"])),
+        "wallAt": entry["wall_at"],  # wall time of arrival, to the microsecond: graders measure waits with it
         "contractId": entry["contract_id"],
         "clientId": entry["client_id"],
         "userId": entry["user_id"],
@@ -133,8 +137,16 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
         "fault": entry["fault"],
         "bodyDigest": entry["body_digest"],
         "bodySize": entry["body_size"],
+        "retryAfter": entry.get("retry_after"),
+        "accountId": entry.get("account_id"),
     }
     return {k: v for k, v in view.items() if v is not None}
+
+
+def retry_after(headers: list[tuple[str, str]]) -> int | None:
+    """The ``Retry-After`` seconds an answer carried (None when absent or an HTTP date)."""
+    value = next((v for k, v in headers if k.lower() == "retry-after"), "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def error_code(status: int, body: bytes) -> str | None:

@@ -33,6 +33,30 @@ def test_document_is_valid_openapi_31(doc):
     assert doc["servers"][0]["url"] == "http://localhost"
 
 
+def _descriptions(node: object, path: str = "") -> list[tuple[str, object]]:
+    """Every (path, value) under a ``description`` key, and every null-valued key beside one (a YAML split)."""
+    found: list[tuple[str, object]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}/{key}"
+            split = value is None and "description" in node  # the rest of a description cut at a comma
+            if key == "description" and not isinstance(value, dict) or split:
+                found.append((here, value))
+            found.extend(_descriptions(value, here))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_descriptions(value, f"{path}[{index}]"))
+    return found
+
+
+def test_every_description_is_a_string(doc):
+    # An unquoted comma inside a YAML flow mapping splits a description into null-valued keys.
+    found = _descriptions(doc)
+    broken = [(where, value) for where, value in found if not isinstance(value, str)]
+    assert not broken, f"quote these descriptions in sandbox/http/api/openapi/: {broken}"
+    assert len(found) > 100 and any(w.endswith("/resultCode/description") for w, _ in found)
+
+
 def _template(rule: str) -> str:
     return re.sub(r"<(?:[^:>]+:)?[^>]+>", "{}", rule)
 

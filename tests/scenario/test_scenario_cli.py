@@ -69,10 +69,13 @@ def test_naive_client_command_fails_with_evidence(served: LiveServer, tmp_path: 
         in out
     )
     assert "why it matters: a blind retry of a lost POST pays twice" in out
+    wanted = 'wanted: exactly 1 timeline matching {"kind": "transfer"'
+    assert wanted in out and "saw:" in out, "a failure says what it wanted next to what it saw"
     assert out.count("new → 申請中") >= 2, "the evidence shows both transfers"
     failure = junit(xml).find("testsuite/testcase/failure")
     assert failure.get("message") == "wanted exactly 1 matching timeline, saw 2"
     assert "why: a blind retry" in failure.text
+    assert wanted in failure.text and "\nsaw:\n  " in failure.text
 
 
 def test_client_that_exits_early(served: LiveServer, tmp_path: Path) -> None:

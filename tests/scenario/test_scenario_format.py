@@ -71,7 +71,7 @@ def test_every_problem_is_reported_with_step_and_field() -> None:
         "demo.yaml:8: step 3 (client) field 'amount': required: a positive whole number of yen",
         "demo.yaml:9: step 4 (expect) field 'request.verb': unknown request field; known: requestId, contractId, "
         "clientId, userId, grantId, method, path, status, processedStatus, outcome, errorCode, latencyMs, "
-        "idempotencyKey, faultId, fault, bodyDigest, bodySize, at",
+        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, accountId, at",
         "demo.yaml:10: step 5 (incident) field 'type': unknown incident 'meteor'; known: revoke-tokens, "
         "withdraw-service, reinstate-service, suspend, resume, terminate, maintenance, rotate-key, password-change, "
         "privilege-change, double-login, return-funds",
@@ -120,7 +120,10 @@ def test_setup_checks_settings_like_the_control_api() -> None:
         ),
         ("expect_not: {reply: {ok: true}}", "expect_not takes request or timeline"),
         ("expect: {order: [{path: /x}]}", "must be a list of at least two matches"),
-        ("expect: {gap: {after: {status: 503}}}", "must be {after: MATCH, next: MATCH, min: duration}"),
+        (
+            "expect: {gap: {after: {status: 503}}}",
+            "must be {after: MATCH, next: MATCH, min: duration or retry-after}",
+        ),
         (
             "expect: {request: {path: /x}, timeline: {kind: x}}",
             "needs exactly one of: request, timeline, reply, order, gap",
@@ -182,11 +185,13 @@ def test_placeholders_a_run_can_fill() -> None:
     text = steps(
         "client: {do: transfer, amount: 5, ref: pay-1}",
         "expect: {timeline: {data: {applyNo: '{applyNo.pay-1}'}}}",
+        "expect: {request: {accountId: '{account.pay-1}'}}",
         "incident: {type: privilege-change, userId: '{operator}', privileges: [account]}",
     )
     assert model.parse(text, "demo.yaml", stem="demo").needs == [
         "incidents",
         "oauth",
+        "request-log",
         "timeline",
         "transfers",
     ]
@@ -237,3 +242,14 @@ def test_cli_check_list_show(runner: Any, tmp_path: Path) -> None:
     assert "clock frozen at 2026-05-01T15:30:00+09:00" in shown and "[after-holidays]" in shown
     assert "why: a refused payment on a Friday afternoon" in shown
     assert runner("scenario", "show", "nope").exit_code == 1
+
+
+def test_every_reported_problem_names_the_codes_it_accepts() -> None:
+    """A "reported" check accepts the bank's codes for the situation, never any error at all."""
+    for path in model.bundled(ROOT / "scenarios"):
+        for step in model.load(path).steps:
+            reply = step.body.get("reply") if step.kind == "expect" else None
+            if isinstance(reply, dict) and reply.get("ok") is False:
+                code = (reply.get("error") or {}).get("code")
+                assert code and "*" not in str(code), f"{path.name} step {step.index} accepts any code"
+                assert not value_matches(code, "probe"), f"{path.name} step {step.index}"

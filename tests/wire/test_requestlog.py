@@ -126,3 +126,18 @@ def test_cli_requests_and_follow(runner, client, control):
     assert len(runner("requests", "--faulted").output.splitlines()) == 1
     followed = runner("requests", "--follow", "--interval", "0", "--polls", "2", "--json")
     assert followed.exit_code == 0 and len(followed.output.splitlines()) == 3
+
+
+def test_the_log_keeps_the_retry_after_received_the_account_named_and_the_wall_time(client, control):
+    tokens = mint_tokens(client, control, "C0001", "c0001-viewer")
+    rule = {
+        "match": {"path": ACCOUNTS, "contractId": "C0001"},
+        "effect": {"type": "rate_limit", "retryAfter": 7},
+    }
+    control("POST", "/faults", rule, status=201)
+    answer = client.get(ACCOUNTS, query_string={"accountId": "123456789012"}, headers=bearer(tokens))
+    assert (answer.status_code, answer.headers["Retry-After"]) == (429, "7")
+    token_call, limited = control("GET", "/requests", status=200)["requests"]
+    assert limited["retryAfter"] == 7 and "retryAfter" not in token_call
+    assert limited["accountId"] == "123456789012" and "accountId" not in token_call
+    assert limited["wallAt"] > token_call["wallAt"] and "." in limited["wallAt"], "microseconds, for waits"
