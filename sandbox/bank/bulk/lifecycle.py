@@ -27,7 +27,7 @@ from sandbox.bank.transfers.errors import (
     TransferDateInvalid,
     TransferNotAwaitingApproval,
 )
-from sandbox.bank.transfers.records import Actor
+from sandbox.bank.transfers.records import Actor, Item
 from sandbox.store import Database, transaction
 
 CANCEL_CLASSES = {"3": "2", "4": "11"}  # cancelTargetKeyClass → the status it cancels
@@ -46,7 +46,27 @@ def create_at(
     _check_day(draft, now)
     priced = pricing.price(contract, account, draft.items)
     request_id = records.next_id(db)
-    req = {
+    req = _request_row(request_id, contract, account, draft, actor, now, priced)
+    records.write(db, req, priced)
+    event_id = events.schedule(
+        db, contract["id"], opening(draft.designated_date), EVENT, {"bulkId": request_id}
+    )
+    req["status"] = None  # the first move is from nothing to 申請中
+    records.move(db, req, "2", now, actor, event_id=event_id)
+    return req
+
+
+def _request_row(
+    request_id: int,
+    contract: dict[str, Any],
+    account: dict[str, Any],
+    draft: BulkDraft,
+    actor: Actor,
+    now: datetime,
+    priced: list[tuple[Item, str, int]],
+) -> dict[str, Any]:
+    """The ``bulk_requests`` row of a new request 申請中."""
+    return {
         "id": request_id,
         "apply_no": records.apply_no(request_id, now),
         "contract_id": contract["id"],
@@ -69,13 +89,6 @@ def create_at(
         "applied_at": clock.to_db(now),
         "updated_at": clock.to_db(now),
     }
-    records.write(db, req, priced)
-    event_id = events.schedule(
-        db, contract["id"], opening(draft.designated_date), EVENT, {"bulkId": request_id}
-    )
-    req["status"] = None  # the first move is from nothing to 申請中
-    records.move(db, req, "2", now, actor, event_id=event_id)
-    return req
 
 
 def _check_day(draft: BulkDraft, now: datetime) -> None:
