@@ -3,6 +3,7 @@ executed at the designated date's opening as ONE balanced journal, or 手続不�
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from sandbox.bank.transfers.errors import (
 )
 from sandbox.bank.transfers.records import Actor, Item
 from sandbox.clock import JST
+from sandbox.errors import BankError
 from sandbox.store import connect, rows
 from tests.conftest import START
 
@@ -200,3 +202,32 @@ def test_9999_items_are_stored_and_executed_as_one_journal(db):
     ).fetchone()[0]
     assert count == 1 + 5_000 + 1 + 2  # total debit, sandbox credits, clearing, fee pair
     assert execution.EVENT == "bulk.open" and ledger.check(db) == []
+
+
+def test_a_concurrent_approval_and_cancel_resolve_once(db, db_path):
+    clerk, approver, _contract, source, _payee = setup(db)
+    req = bulk.create(db, ["C0003"], source["id"], draft([Item(1, 100, None, beneficiary(db))]), clerk)[0]
+    outcomes: list[str] = []
+
+    def act(call) -> None:
+        handle = connect(db_path)
+        try:
+            outcomes.append(call(handle)[0]["status"])
+        except BankError as exc:
+            outcomes.append(exc.code)
+        finally:
+            handle.conn.close()
+
+    calls = [
+        lambda h: bulk.decide(h, ["C0003"], source["id"], req["apply_no"], "approve", approver, None),
+        lambda h: bulk.cancel(h, ["C0003"], source["id"], req["apply_no"], "3", clerk),
+    ]
+    threads = [threading.Thread(target=act, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = records.load(db, req["id"])["status"]
+    assert final in ("11", "4") and final in outcomes
+    assert len([o for o in outcomes if o in ("11", "4")]) == 1  # the other met the new status
+    assert set(outcomes) - {"11", "4"} <= {"bulk_transfer_not_cancellable", "transfer_not_awaiting_approval"}

@@ -81,6 +81,8 @@ def test_request_approve_page_and_execute(bank, control, doc):
     assert bank.balances()[target] == before + 1_001 + 1_002 + 1_003
     done = get(bank, doc, "request-result", accountId=account_id, applyNo=apply_no).get_json()
     assert done["resultCode"] == "1" and done["applyEndDatetime"].startswith("2026-04-03T09:00")
+    timeline = str(control("GET", "/contracts/C0001/timeline", status=200))
+    assert f"bulk transfer {apply_no} 予約中 → 手続中" in timeline and f"bulk_transfer {apply_no}" in timeline
 
 
 def test_one_bad_item_creates_nothing_and_names_it(bank, doc, db_path):
