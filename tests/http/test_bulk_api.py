@@ -142,3 +142,33 @@ def test_9999_items_through_the_api(bank, control, doc, db_path):
         and len(keys) == 20
         and shown["bulkTransferInfos"][-1]["itemId"] == "9999"
     )
+
+
+def test_a_childs_bulk_fees_are_paid_by_the_parent(bank, control, db_path):
+    child, parent_fee = bank.accounts("C0002")[0]["accountId"], bank.accounts("C0001")[0]["accountId"]
+    items = [bank.to_other_bank(10_000, item_id=n) for n in (1, 2)]
+    body = {**bank.body("C0002", items), "transferDesignatedDate": FRIDAY}
+    created = bank.post("/bulktransfer/request", body, bank.token("C0002")).get_json()
+    assert created["feeAccountId"] == parent_fee
+    approval = {"accountId": child, "applyNo": created["applyNo"], "decision": "approve"}
+    assert (
+        bank.post("/bulktransfer/approval", approval, bank.token("C0002", "transfer-approval")).status_code
+        == 200
+    )
+    control.advance("C0002", "2d")
+    db = connect(db_path)
+    try:
+        legs = db.conn.execute(
+            "SELECT p.account_id, p.amount FROM postings p JOIN journals j ON j.id = p.journal_id WHERE j.ref = ?"
+            " ORDER BY p.id",
+            (created["applyNo"],),
+        ).fetchall()
+    finally:
+        db.conn.close()
+    fee = int(created["totalFee"])
+    assert [tuple(leg) for leg in legs] == [
+        (child, -20_000),
+        ("BANK-CLEARING", 20_000),
+        (parent_fee, -fee),
+        ("BANK-FEES", fee),
+    ] and fee > 0
