@@ -21,6 +21,7 @@ from sandbox.bank.bulk import lifecycle as bulk
 from sandbox.bank.bulk import records
 from sandbox.bank.transfers import crypto, pricing
 from sandbox.bank.transfers import input as transfer_input
+from sandbox.bank.transfers.records import Actor
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.fields import field
@@ -36,9 +37,9 @@ PAGE = 500  # requests per page of /bulktransfer/status, as items per page with 
 READ_SCOPES = ("transfer", "account", "transfer-approval")
 
 
-def _actor() -> bulk.Actor:
+def _actor() -> Actor:
     tok = current_token()
-    return bulk.Actor("user", tok.user_id, tok.login_id, tok.client_id)
+    return Actor("user", tok.user_id, tok.login_id, tok.client_id)
 
 
 def _own() -> list[str]:
