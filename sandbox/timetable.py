@@ -9,6 +9,7 @@ once, with the effect each would have alone (transfers executing at 09:00 on a b
 from __future__ import annotations
 
 from sandbox.bank import contracts, fees
+from sandbox.bank.bulk import execution as bulk
 from sandbox.bank.transfers import batch, execution, lifecycle
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
@@ -18,6 +19,7 @@ HANDLERS: dict[str, Handler] = {
     lifecycle.EXPIRE_EVENT: lifecycle.expire_event,
     fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
     incidents.EVENT: incidents.run_scheduled,
+    bulk.EVENT: bulk.open_event,  # a bulk transfer's designated date opens: execute or expire
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {

@@ -70,6 +70,8 @@ ERRORS: tuple[type[BankError], ...] = (
     # sandbox/bank/bulk/errors.py: bulk transfers (総合振込/給与振込)
     bulk_errors.BulkTransferTooLate,
     bulk_errors.BulkTransferTooManyItems,
+    bulk_errors.BulkTransferNotFound,
+    bulk_errors.BulkTransferNotCancellable,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,

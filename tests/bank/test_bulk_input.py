@@ -91,3 +91,13 @@ def test_clear_beneficiaries_are_refused_when_encryption_is_required():
     with pytest.raises(FieldEncryptionRequired) as caught:
         parse(body([item(1), item(2)]), {"settings": {}})
     assert len(caught.value.transfer_details) == 2
+
+
+def test_new_code_and_designated_type_are_checked():
+    items = [item(1), {**item(2), "newCode": "5"}, {**item(3), "newCode": "1"}]
+    with pytest.raises(TransferItemInvalid) as caught:
+        parse(body(items))
+    assert [d["itemId"] for d in caught.value.transfer_details] == ["2"]
+    with pytest.raises(InvalidParameter):
+        parse(body([item(1)], transferDesignatedType="1"))
+    assert parse(body([item(1)], transferDesignatedType="7")).items

@@ -18,6 +18,7 @@ DOCUMENTED_BLUEPRINTS = {
     "control",
     "transfers",
     "transfers_control",
+    "bulk",
     "faults",
 }
 

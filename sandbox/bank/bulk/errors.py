@@ -19,3 +19,19 @@ class BulkTransferTooManyItems(BankError):
     code, status = "bulk_transfer_too_many_items", 400
     message_ja = "総合振込の明細件数が上限を超えています。"
     message_en = "The bulk transfer has more items than the contract allows."
+
+
+class BulkTransferNotFound(BankError):
+    """No bulk request with that ``applyNo`` on the account, as far as this token can see."""
+
+    code, status = "bulk_transfer_not_found", 404
+    message_ja = "指定された総合振込が見つかりません。"
+    message_en = "No such bulk transfer request."
+
+
+class BulkTransferNotCancellable(BankError):
+    """The request is not in the state ``cancelTargetKeyClass`` cancels (3 申請中, 4 予約中)."""
+
+    code, status = "bulk_transfer_not_cancellable", 409
+    message_ja = "この総合振込は指定の区分では取消できません。"
+    message_en = "This bulk transfer cannot be cancelled with that cancelTargetKeyClass."

@@ -48,6 +48,8 @@ def parse_request(
         raise InvalidParameter("typeCode must be 21 (総合振込), 11 (給与) or 12 (賞与)", field="typeCode")
     remitter_code = _remitter_code(data)
     identification = _flag(data)
+    if field(data, "transferDesignatedType", required=False) not in (None, "7"):
+        raise InvalidParameter("transferDesignatedType must be 7 (電信)", field="transferDesignatedType")
     raw_items = data.get("transfers")
     if not isinstance(raw_items, list) or not raw_items:
         raise InvalidParameter("transfers must be a non-empty list of items", field="transfers")
@@ -111,6 +113,10 @@ def _item(
     problems = (
         [] if _item_id_ok(item_id, seen) else [problem("itemId", "itemId must be a unique number 1–9999")]
     )
+    if raw.get("newCode") not in (None, *NEW_CODES):
+        problems.append(
+            problem("newCode", "newCode (新規コード) must be 0, 1 (first transfer) or 2 (changed)")
+        )
     # the single-transfer checks, under a stand-in itemId: bulk numbers its items past 99
     checked, found, error = single.parse_item(db, raw, "1", set(), mode, client_id, now)
     problems += found
