@@ -40,7 +40,9 @@ def bank_error(error: BankError) -> tuple[str, int]:
     return render("error.html", error.status, message=error_text(error))
 
 
-def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+def render(template: str, status: int = 200, /, **context: Any) -> tuple[str, int]:
+    """The page and its HTTP status. ``status`` is positional-only: a template variable named ``status``
+    (the transfers tab's filter) goes to the template and never becomes the page's HTTP status."""
     return render_template(f"ui/{template}", **context), status
 
 
