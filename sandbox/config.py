@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     # Password hashing cost: a sandbox needs hashed passwords, not slow ones.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000",
     "REQUEST_LOG_MAX_ROWS": 50_000,
+    # Largest request body in bytes (WEB21_SANDBOX_MAX_BODY); a larger declared body is refused with 413
+    # payload_too_large before it is read. Applied as Flask's MAX_CONTENT_LENGTH.
+    "MAX_BODY": 1024 * 1024,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.

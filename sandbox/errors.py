@@ -198,7 +198,8 @@ def http_error(exc: HTTPException) -> Response:
     if exc.code == 405:
         return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
     if exc.code == 413:
-        return render(PayloadTooLarge())
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return render(PayloadTooLarge(f"the request body may be at most {limit} bytes"))
     if exc.code == 400:
         return render(MalformedJson(exc.description))
     response = render(BankError(exc.description))

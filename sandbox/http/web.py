@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from sandbox.errors import InvalidParameter, MalformedJson
@@ -23,6 +24,15 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
+    app.before_request(refuse_large_body)
+
+
+def refuse_large_body() -> None:
+    """A declared body over ``MAX_CONTENT_LENGTH`` is refused first, before authentication or any view reads
+    it; a chunked body is cut at the same limit by Werkzeug while it is read."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()  # an HTTP error, answered as JSON everywhere (the dashboard included)
 
 
 def json_body(*, required: bool = True) -> dict[str, Any]:
