@@ -10,7 +10,8 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from sandbox import create_app
 from sandbox.bank.transfers import lifecycle as transfers
 from tests.conftest import ADMIN_KEY
-from tests.http.test_ui import UI, login
+from tests.http.test_ui import UI, login, post
+from tests.oauth_helpers import bearer
 
 
 def test_the_transfer_status_filter_answers_200_for_every_status(client, control):
@@ -73,3 +74,75 @@ def test_the_body_limit_is_a_setting(db_path, monkeypatch):
         small.post("/sandbox/v1/contracts/C0001/deposits", json={"pad": 1}, headers=headers).status_code
         == 400
     )
+
+
+# -- item 2: text must be Unicode scalar values -------------------------------------------------------
+
+LONE = "\udc00"  # json.dumps writes it as the escape "\\udc00", which json.loads turns back into a lone surrogate
+
+
+def refused_for(response, field_name: str) -> None:
+    assert response.status_code == 400, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["errorCode"] == "invalid_parameter"
+    assert body["errorDetails"][0]["errorDetailsCode"] == field_name
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field_name"),
+    [
+        ("/contracts/C0001/deposits", {"accountId": LONE, "amount": 1000}, "accountId"),
+        ("/contracts/C0001/clients", {"redirectUri": f"https://x.example/{LONE}"}, "redirectUri"),
+        ("/contracts/C0001/clients", {"redirectUri": "https://x.example/cb", "name": LONE}, "name"),
+        ("/contracts/C0001/authorizations", {"userId": "c0001-clerk", "clientId": LONE}, "clientId"),
+        ("/contracts/C0001/incidents", {"type": "revoke-tokens", "clientId": LONE}, "clientId"),
+        ("/faults", {"match": {"path": f"/{LONE}"}, "effect": "reset"}, "match.path"),
+        ("/contracts/C0001/deposits", {LONE: 1}, LONE.encode("unicode_escape").decode()),
+    ],
+)
+def test_a_lone_surrogate_in_a_control_body_is_invalid_parameter_naming_the_field(
+    client, path, body, field_name
+):
+    response = client.post(
+        f"/sandbox/v1{path}",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"X-Sandbox-Key": ADMIN_KEY},
+    )
+    refused_for(response, field_name)
+
+
+def test_a_lone_surrogate_in_a_banking_body_is_invalid_parameter_naming_the_field(bank):
+    body = bank.body("C0001", [bank.to_other_bank(1000)])
+    token = bank.token("C0001")
+    for changed, name in (
+        ({"accountId": LONE}, "accountId"),
+        ({"applyComment": f"x{LONE}"}, "applyComment"),
+        ({"transfers": [{**body["transfers"][0], "itemId": LONE}]}, "transfers[0].itemId"),
+    ):
+        response = bank.client.post(
+            "/corporation/v1/transfer/request",
+            data=json.dumps({**body, **changed}),
+            content_type="application/json",
+            headers=bearer(token),
+        )
+        refused_for(response, name)
+    response = bank.client.post(
+        "/corporation/v1/transfer/approval",
+        data=json.dumps({"accountId": body["accountId"], "applyNo": LONE, "decision": "approve"}),
+        content_type="application/json",
+        headers=bearer(bank.token("C0001", "transfer-approval")),
+    )
+    refused_for(response, "applyNo")
+
+
+def test_a_lone_surrogate_in_the_dashboards_fault_options_is_refused_not_a_500(client, control):
+    login(client)
+    page = f"{UI}/contracts/C0001/faults"
+    options = '{"status": 503, "errorCode": "\\udc00"}'
+    response = post(
+        client, "/contracts/C0001/faults", {"effect": "http_error", "options": options}, page=page
+    )
+    assert response.status_code == 302
+    assert "errorCode is not valid Unicode text" in client.get(page).get_data(as_text=True)
+    assert control("GET", "/faults?contractId=C0001")["faults"] == []
