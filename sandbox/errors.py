@@ -195,8 +195,12 @@ def http_error(exc: HTTPException) -> Response:
     """Werkzeug's HTTP errors (no route, wrong method, too large, bad JSON) as error codes."""
     if exc.code == 404:
         return render(NotFound(f"no endpoint {request.method} {request.path}"))
-    if exc.code == 405:
-        return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
+    if exc.code == 405:  # RFC 9110 §15.5.6: the answer lists the methods the resource has
+        allow = dict(exc.get_headers()).get("Allow", "")
+        error = MethodNotAllowed(
+            f"{request.method} is not allowed on {request.path}", headers={"Allow": allow}
+        )
+        return render(error)
     if exc.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         return render(PayloadTooLarge(f"the request body may be at most {limit} bytes"))

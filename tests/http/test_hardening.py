@@ -146,3 +146,20 @@ def test_a_lone_surrogate_in_the_dashboards_fault_options_is_refused_not_a_500(c
     assert response.status_code == 302
     assert "errorCode is not valid Unicode text" in client.get(page).get_data(as_text=True)
     assert control("GET", "/faults?contractId=C0001")["faults"] == []
+
+
+# -- item 4: 405 says what is allowed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/sandbox/v1/contracts", {"GET", "POST"}),
+        ("PUT", "/auth/v1/token", {"POST"}),
+        ("POST", "/corporation/v1/accounts", {"GET"}),
+    ],
+)
+def test_a_405_answer_carries_an_allow_header(client, method, path, allowed):
+    response = client.open(path, method=method, headers={"X-Sandbox-Key": ADMIN_KEY})
+    assert response.status_code == 405 and response.get_json()["errorCode"] == "method_not_allowed"
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
