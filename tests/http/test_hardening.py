@@ -7,7 +7,7 @@ import json
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from sandbox import create_app
+from sandbox import clock, create_app
 from sandbox.bank.transfers import lifecycle as transfers
 from tests.conftest import ADMIN_KEY
 from tests.http.test_ui import UI, login, post
@@ -163,3 +163,40 @@ def test_a_405_answer_carries_an_allow_header(client, method, path, allowed):
     response = client.open(path, method=method, headers={"X-Sandbox-Key": ADMIN_KEY})
     assert response.status_code == 405 and response.get_json()["errorCode"] == "method_not_allowed"
     assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+# -- item 15: identifiers and durations are ASCII ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"contractId": "Ｃ００９９"},  # full-width
+        {"contractId": "C٠٠٩٩"},  # Arabic-Indic digits
+        {"contractId": "Cé99"},
+        {"contractId": "C" * 17},
+        {"prefix": "Ｃ"},
+    ],
+)
+def test_contract_ids_and_prefixes_are_ascii_letters_and_digits(control, body):
+    refused = control("POST", "/contracts", body, status=400)
+    assert refused["errorCode"] == "invalid_parameter"
+    assert refused["errorDetails"][0]["errorDetailsCode"] in ("contractId", "prefix")
+
+
+def test_an_ascii_contract_id_is_still_accepted(control):
+    assert (
+        control("POST", "/contracts", {"contractId": "Zz0099"}, status=201)["contracts"][0]["contractId"]
+        == "Zz0099"
+    )
+
+
+@pytest.mark.parametrize("text", ["１d", "٢h", "PT１H", "P１D", "1d\u3000"])
+def test_durations_refuse_non_ascii_digits(text):
+    with pytest.raises(ValueError):
+        clock.parse_duration(text)
+
+
+def test_the_clock_refuses_a_full_width_duration(control):
+    refused = control("POST", "/contracts/C0001/clock/advance", {"by": "１d"}, status=400)
+    assert refused["errorCode"] == "invalid_parameter"
