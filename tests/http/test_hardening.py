@@ -200,3 +200,19 @@ def test_durations_refuse_non_ascii_digits(text):
 def test_the_clock_refuses_a_full_width_duration(control):
     refused = control("POST", "/contracts/C0001/clock/advance", {"by": "１d"}, status=400)
     assert refused["errorCode"] == "invalid_parameter"
+
+
+# -- item 14: the dashboard cannot be framed ---------------------------------------------------------
+
+
+def test_every_dashboard_page_refuses_to_be_framed(client):
+    pages = [client.get(f"{UI}/login")]
+    login(client)
+    pages += [
+        client.get(f"{UI}/"),
+        client.get(f"{UI}/contracts/C0001/faults"),
+        client.get(f"{UI}/contracts/NONE"),
+    ]
+    for response in pages:
+        assert response.headers["X-Frame-Options"] == "DENY", response.request.path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]

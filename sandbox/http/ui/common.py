@@ -32,7 +32,11 @@ def guard() -> Response | tuple[str, int] | None:
 
 
 def store_session(response: Response) -> Response:
+    """Every dashboard answer: not cached, never framed by another page (clickjacking: a framed admin page
+    offers its buttons to whoever frames it), and the session saved."""
     response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     return session.save(response)
 
 
