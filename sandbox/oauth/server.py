@@ -13,7 +13,12 @@ from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.errors import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    InvalidScopeError,
+)
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -27,6 +32,10 @@ from sandbox.oauth.request import LiveRequest, StoredRequest
 from sandbox.store import get_db
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+CLIENT_AUTH_FAILED = (
+    "The client could not be authenticated: send its client_id and client_secret by HTTP Basic or in the "
+    "body (client_secret_post), or only its client_id if it is a public client."
+)
 GRANT_EXPIRED = "The grant has expired (setting grantLifetime): ask the user to consent again."
 
 
@@ -41,6 +50,14 @@ class Server(AuthorizationServer):
 
     def query_client(self, client_id: str) -> clients.Client | None:
         return clients.find(get_db(), client_id)
+
+    def authenticate_client(self, req: OAuth2Request, methods: list[str], endpoint: str = "token") -> Any:
+        """Authlib's client authentication, its failure described in a sentence (not a Python list)."""
+        try:
+            return super().authenticate_client(req, methods, endpoint)
+        except InvalidClientError as error:
+            error.description = CLIENT_AUTH_FAILED
+            raise
 
     def save_token(self, token: dict[str, Any], req: OAuth2Request) -> None:
         owner: models.Owner = req.user
