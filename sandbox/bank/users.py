@@ -6,6 +6,7 @@ contract's clock, so moving the clock moves the expected code too.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -22,13 +23,20 @@ from sandbox.store import Database, insert, row, rows
 ROLES = {"master": "管理専用ID", "security_admin": "セキュリティ管理利用者", "user": "一般利用者"}
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, salt: str | None = None) -> str:
+    """Werkzeug's salted hash with ``PASSWORD_HASH_METHOD``. A given ``salt`` (seeding: one per user, derived
+    from the world's seed, so the world stays reproducible) is used with a ``pbkdf2:<alg>:<rounds>`` method
+    in Werkzeug's own format; otherwise Werkzeug draws a random one."""
     method = (
         current_app.config["PASSWORD_HASH_METHOD"]
         if has_app_context()
         else config.DEFAULTS["PASSWORD_HASH_METHOD"]
     )
-    return generate_password_hash(password, method=method)
+    parts = method.split(":")
+    if salt is None or len(parts) != 3 or parts[0] != "pbkdf2":
+        return generate_password_hash(password, method=method)
+    digest = hashlib.pbkdf2_hmac(parts[1], password.encode(), salt.encode(), int(parts[2])).hex()
+    return f"{method}${salt}${digest}"
 
 
 def create(
