@@ -120,6 +120,20 @@ class PKCE(CodeChallenge):
             raise InvalidRequestError("Only code_challenge_method=S256 is supported.")
         super().validate_code_challenge(grant, redirect_uri)
 
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        """A code presented with a wrong or malformed verifier is burnt (RFC 9700 §2.1.1: the code may have
+        been stolen): it is spent and its grant revoked, so a second try, even with the right verifier,
+        fails. A missing verifier is a client slip and leaves the code usable."""
+        try:
+            super().validate_code_verifier(grant, result)
+        except (InvalidGrantError, InvalidRequestError):
+            code: models.AuthCode = grant.request.authorization_code
+            if grant.request.form.get("code_verifier") and self.get_authorization_code_challenge(code):
+                now = _owner(code.grant).now
+                models.use_code(get_db(), code, now)
+                grants.revoke_grant(get_db(), code.grant, at=now, reason="pkce_failed")
+            raise
+
 
 def _owner(grant: dict[str, Any]) -> models.Owner:
     contract, now = events.touch(get_db(), grant["contract_id"])
@@ -168,6 +182,10 @@ class CodeGrant(AuthorizationCodeGrant):
         if found is None or found.row["client_id"] != client.client_id:
             return None
         contract, now = events.touch(db, client.contract_id)
+        if found.grant["revoked_reason"] == "pkce_failed":
+            raise InvalidGrantError(
+                "This code failed its PKCE check and was burnt: ask the user to consent again."
+            )
         if found.row["used_at"]:
             grants.revoke_grant(db, found.grant, at=now, reason="code_replay")
             raise InvalidGrantError("This code was already used; the tokens it issued are now revoked.")

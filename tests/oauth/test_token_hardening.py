@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 
 from tests.oauth_helpers import DEMO_SECRET_FIELD, demo_client
@@ -43,3 +46,29 @@ def test_invalid_client_is_described_in_a_sentence(client, control, auth):
     description = answer.get_json()["error_description"]
     assert "[" not in description and "'" not in description, description
     assert description.endswith("."), description
+
+
+def test_a_code_whose_pkce_check_failed_is_burnt(client, control):
+    demo = demo_client(control, "C0001")
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    body = {
+        "userId": "c0001-viewer",
+        "clientId": demo["clientId"],
+        "scope": "account",
+        "codeChallenge": challenge,
+    }
+    code = control("POST", "/contracts/C0001/authorizations", body, status=201)["code"]
+    form = {"grant_type": "authorization_code", "code": code}
+    auth = (demo["clientId"], demo[DEMO_SECRET_FIELD])
+    wrong = client.post("/auth/v1/token", data={**form, "code_verifier": "w" * 50}, auth=auth)
+    assert wrong.status_code == 400 and wrong.get_json()["error"] == "invalid_grant"
+    right = client.post("/auth/v1/token", data={**form, "code_verifier": verifier}, auth=auth)
+    assert right.status_code == 400 and right.get_json()["error"] == "invalid_grant", right.get_json()
+    assert "PKCE" in right.get_json()["error_description"]
+    [grant] = [
+        g
+        for g in control("GET", "/contracts/C0001/authorizations")["authorizations"]
+        if g.get("revokedReason")
+    ]
+    assert grant["revokedReason"] == "pkce_failed"
