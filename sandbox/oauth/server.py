@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.errors import (
@@ -69,6 +70,17 @@ class Server(AuthorizationServer):
         if why:
             raise InvalidScopeError(description=why)
 
+    def handle_response(self, status_code: int, payload: Any, headers: Any) -> Any:
+        """RFC 9207: every authorization response sent back to the client, errors included, names the issuer
+        (``iss``), so a client talking to several servers can tell which one answered (mix-up attacks). Only
+        authorization responses redirect; the token, revocation and introspection answers carry no Location."""
+        pairs = headers.items() if isinstance(headers, dict) else headers
+        headers = [
+            (name, add_params_to_uri(value, {"iss": issuer()}) if name.lower() == "location" else value)
+            for name, value in pairs
+        ]
+        return super().handle_response(status_code, payload, headers)
+
     def create_oauth2_request(self, req: Any) -> OAuth2Request:
         """The consent pages finish a stored authorization request; everything else is the live request."""
         if isinstance(req, OAuth2Request):
@@ -78,6 +90,11 @@ class Server(AuthorizationServer):
     def stored_request(self, params: dict[str, str]) -> OAuth2Request:
         """An OAuth2 request rebuilt from the parameters the consent session kept."""
         return StoredRequest(request.url_root + "auth/v1/authorization", params)
+
+
+def issuer() -> str:
+    """The issuer identifier (RFC 8414 ``issuer``, RFC 9207 ``iss``): the server's own base URL."""
+    return request.url_root.rstrip("/")
 
 
 def generate_token(
@@ -286,7 +303,7 @@ class Introspection(IntrospectionEndpoint):
             "iat": int(clock.from_db(token.row["issued_at"]).timestamp()),
             "sub": str(owner.user["id"]),
             "aud": token.client_id,
-            "iss": request.url_root.rstrip("/"),
+            "iss": issuer(),
             "contract_id": token.contract["id"],
             "grant_id": token.grant["id"],
         }

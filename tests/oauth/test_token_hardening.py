@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.oauth_helpers import DEMO_SECRET_FIELD, demo_client
+from tests.oauth_helpers import DEMO_SECRET_FIELD, callback_params, consent_pages, demo_client
 
 
 def code_and_client(control) -> tuple[str, str, str]:
@@ -72,3 +73,29 @@ def test_a_code_whose_pkce_check_failed_is_burnt(client, control):
         if g.get("revokedReason")
     ]
     assert grant["revokedReason"] == "pkce_failed"
+
+
+# -- item 8: RFC 9207, the issuer in authorization responses ----------------------------------------
+
+BODY = {"userId": "c0001-viewer", "scope": "account", "state": "s"}
+ISSUER = "http://localhost"  # the test client's url_root, as the metadata's issuer
+
+
+def test_authorization_responses_name_the_issuer(client, control):
+    meta = client.get("/.well-known/oauth-authorization-server").get_json()
+    assert meta["issuer"] == ISSUER and meta["authorization_response_iss_parameter_supported"] is True
+    granted = callback_params(consent_pages(client, control, "C0001", "c0001-viewer", "account"))
+    assert granted["iss"] == ISSUER and granted["code"] and granted["state"] == "st-1"
+    denied = callback_params(
+        consent_pages(client, control, "C0001", "c0001-viewer", "account", action="deny")
+    )
+    assert denied["iss"] == ISSUER and denied["error"] == "access_denied"
+    demo = demo_client(control, "C0001")
+    query = {"response_type": "code", "client_id": demo["clientId"], "redirect_uri": demo["redirectUri"]}
+    refused = client.get("/auth/v1/authorization", query_string={**query, "scope": "account payroll"})
+    assert refused.status_code == 302
+    assert callback_params(refused)["iss"] == ISSUER and callback_params(refused)["error"] == "invalid_scope"
+    headless = control(
+        "POST", "/contracts/C0001/authorizations", {**BODY, "clientId": demo["clientId"]}, status=201
+    )
+    assert parse_qs(urlsplit(headless["location"]).query)["iss"] == [ISSUER]

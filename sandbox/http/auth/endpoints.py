@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 
 from sandbox.http.web import reply
 from sandbox.oauth import scopes
-from sandbox.oauth.server import AUTH_METHODS, server
+from sandbox.oauth.server import AUTH_METHODS, issuer, server
 from sandbox.store import get_db, transaction
 
 bp = Blueprint("oauth_endpoints", __name__)
@@ -76,7 +76,7 @@ def introspect() -> Response:
 
 @bp.get("/.well-known/oauth-authorization-server")
 def metadata() -> Response:
-    base = request.url_root.rstrip("/")
+    base = issuer()
     return reply(
         {
             "issuer": base,
@@ -92,6 +92,7 @@ def metadata() -> Response:
             "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
             "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
             "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": True,  # RFC 9207
             "service_documentation": f"{base}/docs",
             "ui_locales_supported": ["ja", "en"],
         }
