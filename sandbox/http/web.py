@@ -4,6 +4,7 @@ The checks that need no request (a field of a parsed body, an integer in range) 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -28,10 +29,20 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_large_body() -> None:
-    """A declared body over ``MAX_CONTENT_LENGTH`` is refused first, before authentication or any view reads
-    it; a chunked body is cut at the same limit by Werkzeug while it is read."""
+    """A body over ``MAX_CONTENT_LENGTH`` is refused first, before authentication or any view reads it: a
+    declared one unread; a chunked one (no length) after reading at most one byte more than the limit, since
+    Werkzeug would silently cut it there and parse the rest as if it were whole."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit is not None and (request.content_length or 0) > limit:
+    if limit is None:
+        return
+    environ = request.environ
+    if request.content_length is None and environ.get("wsgi.input_terminated"):
+        body = environ["wsgi.input"].read(limit + 1)
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        size = len(body)
+    else:
+        size = request.content_length or 0
+    if size > limit:
         raise RequestEntityTooLarge()  # an HTTP error, answered as JSON everywhere (the dashboard included)
 
 

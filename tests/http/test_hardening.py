@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -216,3 +217,17 @@ def test_every_dashboard_page_refuses_to_be_framed(client):
     for response in pages:
         assert response.headers["X-Frame-Options"] == "DENY", response.request.path
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", [f"{UI}/login", "/auth/v1/token", "/sandbox/v1/contracts/C0001/deposits"])
+def test_a_chunked_body_over_the_limit_is_cut_at_the_limit(db_path, path):
+    app = create_app({"DATABASE": str(db_path), "ADMIN_KEY": ADMIN_KEY, "MAX_BODY": 1024})
+    environ = EnvironBuilder(
+        path=path, method="POST", content_type="application/x-www-form-urlencoded"
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True})
+    environ.update({"HTTP_X_SANDBOX_KEY": ADMIN_KEY, "wsgi.input": io.BytesIO(b"key=" + b"k" * 5000)})
+    body, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("413"), status
+    assert json.loads(b"".join(body))["errorCode"] == "payload_too_large"
