@@ -159,6 +159,7 @@ def login(
     """
     found = row(db, "SELECT id FROM users WHERE contract_id = ? AND login_id = ?", (contract["id"], login_id))
     if found is None:
+        users.check_unknown_password(password)  # as much work as a wrong password: timing tells no IDs apart
         return None, "bad_credentials"
     user = users.get(db, contract["id"], found["id"])
     if user["locked"]:

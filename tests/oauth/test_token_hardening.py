@@ -99,3 +99,27 @@ def test_authorization_responses_name_the_issuer(client, control):
         "POST", "/contracts/C0001/authorizations", {**BODY, "clientId": demo["clientId"]}, status=201
     )
     assert parse_qs(urlsplit(headless["location"]).query)["iss"] == [ISSUER]
+
+
+# -- item 12: an unknown user ID costs what a known one does ----------------------------------------
+
+
+def test_an_unknown_user_id_costs_the_same_password_hash_as_a_known_one(client, control, monkeypatch):
+    """No timing here (that goes to make bench): the work that made the difference, one password hash with
+    the configured method, is done for an unknown user ID as for a known one."""
+    from sandbox.bank import users
+    from tests.oauth.test_oauth_consent import login_page
+
+    hashed: list[str] = []
+    real = users.check_password_hash
+    monkeypatch.setattr(
+        users, "check_password_hash", lambda h, p: hashed.append(h.split("$")[0]) or real(h, p)
+    )
+    _page, token = login_page(client, control)
+    for login_id in ("c0001-viewer", "ghost"):
+        answer = client.post(
+            "/auth/v1/authorization/login",
+            data={"csrf_token": token, "login_id": login_id, "password": "wrong"},
+        )
+        assert 'data-error="bad_credentials"' in answer.get_data(as_text=True)
+    assert hashed == ["pbkdf2:sha256:20000", "pbkdf2:sha256:20000"]
