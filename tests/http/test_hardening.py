@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 
 import pytest
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from sandbox import clock, create_app
+from sandbox.bank import contracts
 from sandbox.bank.transfers import lifecycle as transfers
 from tests.conftest import ADMIN_KEY
 from tests.http.test_ui import UI, login, post
@@ -231,3 +235,20 @@ def test_a_chunked_body_over_the_limit_is_cut_at_the_limit(db_path, path):
     body, status, _headers = run_wsgi_app(app, environ, buffered=True)
     assert status.startswith("413"), status
     assert json.loads(b"".join(body))["errorCode"] == "payload_too_large"
+
+
+# -- item 13 (part): the dashboard cookie gives no offline check of a guessed key ---------------------
+
+
+@pytest.mark.parametrize("key", [ADMIN_KEY, "contract"])
+def test_the_dashboard_cookie_cannot_be_checked_against_a_guessed_key(client, control, key):
+    if key == "contract":
+        key = control("POST", "/contracts/C0002/keys", status=201)["key"]
+    assert login(client, key).status_code == 302
+    cookie = client.get_cookie("web21_ui", path=UI).value
+    _ok, payload = URLSafeSerializer("x").loads_unsafe(cookie)
+    assert contracts.key_hash(key) not in json.dumps(payload) and key not in json.dumps(payload)
+    old_scheme = hmac.new(key.encode(), b"web21-sandbox ui session", hashlib.sha256).hexdigest()
+    with pytest.raises(BadSignature):  # a guess of the admin key no longer verifies the signature
+        URLSafeSerializer(old_scheme, salt="ui-session").loads(cookie)
+    assert client.get(f"{UI}/contracts/C0002").status_code == 200  # and the session still works
