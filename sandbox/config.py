@@ -46,6 +46,7 @@ CONTRACT_SETTINGS: dict[str, Any] = {
         "otherBank": {"under30000": 440, "from30000": 660},
     },
     "requestExpiryDays": 0,  # an unapproved request expires at the cut-off of its designated date
+    "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
 }
 
 

@@ -131,8 +131,10 @@ class PKCE(CodeChallenge):
 
     def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
         data = grant.request.payload.data
-        if grant.request.client.public and not data.get("code_challenge"):
-            raise InvalidRequestError("This public client must use PKCE: send code_challenge (S256).")
+        client: clients.Client = grant.request.client
+        if not data.get("code_challenge") and (client.public or _pkce_required(client)):
+            who = "public client" if client.public else "contract (setting pkceRequired)"
+            raise InvalidRequestError(f"This {who} requires PKCE: send code_challenge (S256).")
         if data.get("code_challenge") and data.get("code_challenge_method", "plain") != "S256":
             raise InvalidRequestError("Only code_challenge_method=S256 is supported.")
         super().validate_code_challenge(grant, redirect_uri)
@@ -150,6 +152,10 @@ class PKCE(CodeChallenge):
                 models.use_code(get_db(), code, now)
                 grants.revoke_grant(get_db(), code.grant, at=now, reason="pkce_failed")
             raise
+
+
+def _pkce_required(client: clients.Client) -> bool:
+    return bool(contracts.settings(contracts.get(get_db(), client.contract_id))["pkceRequired"])
 
 
 def _owner(grant: dict[str, Any]) -> models.Owner:

@@ -123,3 +123,25 @@ def test_an_unknown_user_id_costs_the_same_password_hash_as_a_known_one(client, 
         )
         assert 'data-error="bad_credentials"' in answer.get_data(as_text=True)
     assert hashed == ["pbkdf2:sha256:20000", "pbkdf2:sha256:20000"]
+
+
+# -- item 10 (part): a contract may require PKCE from every client -----------------------------------
+
+
+def test_the_pkce_required_setting_holds_confidential_clients_to_pkce(client, control):
+    demo = demo_client(control, "C0001")
+    query = {"response_type": "code", "client_id": demo["clientId"], "redirect_uri": demo["redirectUri"]}
+    query |= {"scope": "account", "state": "s"}
+    assert client.get("/auth/v1/authorization", query_string=query).status_code == 303  # default: optional
+    control("PATCH", "/contracts/C0001/settings", {"pkceRequired": True}, status=200)
+    refused = client.get("/auth/v1/authorization", query_string=query)
+    assert refused.status_code == 302 and callback_params(refused)["error"] == "invalid_request"
+    assert "PKCE" in callback_params(refused)["error_description"]
+    body = {**BODY, "clientId": demo["clientId"]}
+    headless = control("POST", "/contracts/C0001/authorizations", body, status=400)
+    assert headless["errorDetails"][0]["errorDetailsCode"] == "codeChallenge"
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(b"v" * 50).digest()).decode().rstrip("=")
+    pkce = {"code_challenge": challenge, "code_challenge_method": "S256"}
+    assert client.get("/auth/v1/authorization", query_string={**query, **pkce}).status_code == 303
+    control("POST", "/contracts/C0001/authorizations", {**body, "codeChallenge": challenge}, status=201)
+    control("PATCH", "/contracts/C0001/settings", {"pkceRequired": "yes"}, status=400)
