@@ -104,6 +104,16 @@ class SandboxKeyInvalid(BankError):
     message_ja, message_en = "サンドボックス管理キーが正しくありません。", "X-Sandbox-Key is not valid."
 
 
+class SandboxKeyThrottled(BankError):
+    """Too many wrong keys (``X-Sandbox-Key`` or dashboard sign-ins) from this address: wait ``Retry-After``."""
+
+    code, status = "sandbox_key_throttled", 429
+    message_ja, message_en = (
+        "管理キーの誤りが続いたため、しばらくお待ちください。",
+        "Too many wrong keys from this address; retry later.",
+    )
+
+
 class SandboxForbidden(BankError):
     """A contract key was used for another contract or for an admin-only call."""
 

@@ -15,6 +15,7 @@ from flask import Flask, current_app, g, request
 
 from sandbox.bank import contracts
 from sandbox.errors import SandboxForbidden, SandboxKeyInvalid, SandboxKeyMissing
+from sandbox.http.control import throttle
 from sandbox.store import get_db
 
 HEADER = "X-Sandbox-Key"
@@ -52,14 +53,17 @@ def authenticate() -> None:
             f"send the admin key or a contract key in {HEADER}",
             headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox"'},
         )
+    throttle.check()
     if hmac.compare_digest(key.encode(), current_app.config["ADMIN_KEY"].encode()):
-        g.control_contract = None
-        return
-    contract_id = contracts.find_by_key(get_db(), key)
-    if contract_id is None:
-        raise SandboxKeyInvalid(
-            headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox", error="invalid_key"'}
-        )
+        contract_id = None
+    else:
+        contract_id = contracts.find_by_key(get_db(), key)
+        if contract_id is None:
+            throttle.failed()
+            raise SandboxKeyInvalid(
+                headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox", error="invalid_key"'}
+            )
+    throttle.succeeded()
     g.control_contract = contract_id
 
 

@@ -40,8 +40,9 @@ def store_session(response: Response) -> Response:
     return session.save(response)
 
 
-def bank_error(error: BankError) -> tuple[str, int]:
-    return render("error.html", error.status, message=error_text(error))
+def bank_error(error: BankError) -> tuple[str, int, dict[str, str]]:
+    page, status = render("error.html", error.status, message=error_text(error))
+    return page, status, error.headers  # Retry-After of a throttled sign-in
 
 
 def render(template: str, status: int = 200, /, **context: Any) -> tuple[str, int]:
