@@ -7,6 +7,7 @@ The admin key is ``WEB21_SANDBOX_ADMIN_KEY`` when set; otherwise it is generated
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,31 @@ def ensure_admin_key(database: str | Path, configured: str | None = None) -> str
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
     return key
+
+
+MIN_KEY_LENGTH = 16
+
+
+def weak_key_problem(host: str, key: str | None) -> str | None:
+    """Why ``key`` must not guard a server listening on ``host`` beyond loopback (None: it may). A key a
+    reader copies from an example, or one short enough to guess, is refused; generated keys pass."""
+    if key is None or _loopback(host):
+        return None
+    if len(key) < MIN_KEY_LENGTH or key.lower() in {"change-me", "changeme", "secret", "password", "admin"}:
+        return (
+            f"the admin key is too weak to listen on {host}: use {MIN_KEY_LENGTH} or more random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+    return None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def init_app(app: Flask) -> None:
