@@ -50,8 +50,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app. ``overrides`` replace config keys (``DATABASE``, ``ADMIN_KEY``...)."""
     app = Flask(__name__)
     app.config.update(config.from_env(overrides))
-    # 8 MiB: a 9,999-item bulk transfer with every beneficiary sealed (JWE) is about 4 MB
-    app.config.setdefault("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+    # Flask's defaults already hold MAX_CONTENT_LENGTH (None), so it is set, not defaulted
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.json.mimetype = "application/json;charset=UTF-8"  # DESIGN §4

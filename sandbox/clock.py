@@ -56,8 +56,9 @@ def clock_columns(mode: str, at: datetime) -> dict[str, Any]:
 HORIZON = datetime(2100, 1, 1, tzinfo=JST)
 MAX_DURATION = timedelta(days=366 * 20)
 
-_SHORT = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
-_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+# ASCII only (re.ASCII): \d would also match full-width ２ and Arabic-Indic ٢, as dates refuse them
+_SHORT = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$", re.ASCII)
+_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.ASCII)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -66,7 +67,7 @@ def parse_duration(text: str) -> timedelta:
 
     Raises ``ValueError`` for anything else, for negative or for zero-length durations.
     """
-    text = str(text).strip()
+    text = str(text).strip(" \t\r\n")  # ASCII whitespace: an ideographic space is refused like ２
     short = _SHORT.match(text)
     try:
         if short:

@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     # Password hashing cost: a sandbox needs hashed passwords, not slow ones.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000",
     "REQUEST_LOG_MAX_ROWS": 50_000,
+    # Largest request body in bytes (WEB21_SANDBOX_MAX_BODY); a larger declared body is refused with 413
+    # payload_too_large before it is read. Applied as Flask's MAX_CONTENT_LENGTH.
+    "MAX_BODY": 8 * 1024 * 1024,  # 8 MiB: a 9,999-item bulk request with sealed beneficiaries is ~4 MB
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.
@@ -46,6 +49,7 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "bulkTransferMaxItems": 9999,  # items in one bulk request (Web21 plans: 20,000 or 30)
     "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
     "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
+    "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
 }
 
 

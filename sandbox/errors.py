@@ -104,6 +104,16 @@ class SandboxKeyInvalid(BankError):
     message_ja, message_en = "サンドボックス管理キーが正しくありません。", "X-Sandbox-Key is not valid."
 
 
+class SandboxKeyThrottled(BankError):
+    """Too many wrong keys (``X-Sandbox-Key`` or dashboard sign-ins) from this address: wait ``Retry-After``."""
+
+    code, status = "sandbox_key_throttled", 429
+    message_ja, message_en = (
+        "管理キーの誤りが続いたため、しばらくお待ちください。",
+        "Too many wrong keys from this address; retry later.",
+    )
+
+
 class SandboxForbidden(BankError):
     """A contract key was used for another contract or for an admin-only call."""
 
@@ -195,10 +205,15 @@ def http_error(exc: HTTPException) -> Response:
     """Werkzeug's HTTP errors (no route, wrong method, too large, bad JSON) as error codes."""
     if exc.code == 404:
         return render(NotFound(f"no endpoint {request.method} {request.path}"))
-    if exc.code == 405:
-        return render(MethodNotAllowed(f"{request.method} is not allowed on {request.path}"))
+    if exc.code == 405:  # RFC 9110 §15.5.6: the answer lists the methods the resource has
+        allow = dict(exc.get_headers()).get("Allow", "")
+        error = MethodNotAllowed(
+            f"{request.method} is not allowed on {request.path}", headers={"Allow": allow}
+        )
+        return render(error)
     if exc.code == 413:
-        return render(PayloadTooLarge())
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return render(PayloadTooLarge(f"the request body may be at most {limit} bytes"))
     if exc.code == 400:
         return render(MalformedJson(exc.description))
     response = render(BankError(exc.description))

@@ -7,19 +7,42 @@ Used by the domain (transfer items, fault rules) and by the HTTP layer alike; ea
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sandbox.errors import InvalidParameter
 
 MAX_INT = 2**53 - 1  # beyond this SQLite and JSON clients disagree about integers
+_SURROGATE = re.compile("[\ud800-\udfff]")  # never in well-formed text: pairs are joined by json.loads
 
 
 def parse_json(raw: bytes) -> Any:
-    """``json.loads`` that turns every way a body can be unreadable (deep nesting too) into ``ValueError``."""
+    """``json.loads`` that turns every way a body can be unreadable (deep nesting too) into ``ValueError``,
+    and refuses text that is not Unicode scalar values (``InvalidParameter`` naming the field)."""
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"not JSON: {exc.__class__.__name__}") from exc
+    check_scalar_text(data)
+    return data
+
+
+def check_scalar_text(data: Any) -> None:
+    """Refuse a lone surrogate (``"\\udc00"`` in JSON) in any key or string, at any depth: it cannot be stored
+    or encoded as UTF-8, so it would otherwise fail deep in a view. Iterative: no depth limit to hit."""
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                name = f"{path}.{key}" if path else key
+                if _SURROGATE.search(key):
+                    raise InvalidParameter("a field name is not valid Unicode text", field=ascii(key)[1:-1])
+                pending.append((name, inner))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(value))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            raise InvalidParameter(f"{path} is not valid Unicode text (a lone surrogate)", field=path)
 
 
 def field(

@@ -6,6 +6,8 @@ contract's clock, so moving the clock moves the expected code too.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -22,13 +24,23 @@ from sandbox.store import Database, insert, row, rows
 ROLES = {"master": "管理専用ID", "security_admin": "セキュリティ管理利用者", "user": "一般利用者"}
 
 
-def hash_password(password: str) -> str:
-    method = (
-        current_app.config["PASSWORD_HASH_METHOD"]
-        if has_app_context()
-        else config.DEFAULTS["PASSWORD_HASH_METHOD"]
-    )
-    return generate_password_hash(password, method=method)
+def _method() -> str:
+    """``PASSWORD_HASH_METHOD`` of the app (the default outside one)."""
+    if has_app_context():
+        return str(current_app.config["PASSWORD_HASH_METHOD"])
+    return str(config.DEFAULTS["PASSWORD_HASH_METHOD"])
+
+
+def hash_password(password: str, salt: str | None = None) -> str:
+    """Werkzeug's salted hash with ``PASSWORD_HASH_METHOD``. A given ``salt`` (seeding: one per user, derived
+    from the world's seed, so the world stays reproducible) is used with a ``pbkdf2:<alg>:<rounds>`` method
+    in Werkzeug's own format; otherwise Werkzeug draws a random one."""
+    method = _method()
+    parts = method.split(":")
+    if salt is None or len(parts) != 3 or parts[0] != "pbkdf2":
+        return generate_password_hash(password, method=method)
+    digest = hashlib.pbkdf2_hmac(parts[1], password.encode(), salt.encode(), int(parts[2])).hex()
+    return f"{method}${salt}${digest}"
 
 
 def create(
@@ -94,6 +106,18 @@ def for_contract(db: Database, contract_id: str) -> list[dict[str, Any]]:
 
 def check_password(user: dict[str, Any], password: str) -> bool:
     return check_password_hash(user["password_hash"], password)
+
+
+def check_unknown_password(password: str) -> bool:
+    """The work of checking a password for a login ID that does not exist (always False): without it a
+    wrong ID answers faster than a wrong password, and user IDs could be enumerated by timing."""
+    check_password_hash(_decoy(_method()), password)
+    return False
+
+
+@functools.lru_cache(maxsize=4)
+def _decoy(method: str) -> str:
+    return generate_password_hash("no user has this password", method=method)
 
 
 def otp(user: dict[str, Any], at: datetime) -> str:

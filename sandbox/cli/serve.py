@@ -47,6 +47,8 @@ def serve(
 ) -> None:
     """Serve the sandbox, seeding WORLD first when the database does not exist.
 
+    Beyond loopback (--host 0.0.0.0) a given admin key must be 16 or more characters and not a sample one.
+
     \b
     Example:
       web21-sandbox serve
@@ -55,13 +57,15 @@ def serve(
     """
     # Imported here: the app and the server load only for `serve`, not for every command and --help.
     from sandbox.http import server
-    from sandbox.http.control.auth import key_path
+    from sandbox.http.control.auth import key_path, weak_key_problem
 
     _check_port_free(host, port)
     client = client_of(ctx)
+    shown_key = client.given_key or os.environ.get("WEB21_SANDBOX_ADMIN_KEY")
+    if problem := weak_key_problem(host, shown_key):  # a generated key (none given) is never weak
+        raise click.UsageError(problem)
     fresh = not Path(client.db).exists()
     app = _app(client, world if fresh else None, seed_value)
-    shown_key = client.given_key or os.environ.get("WEB21_SANDBOX_ADMIN_KEY")
     admin = (
         "from WEB21_SANDBOX_ADMIN_KEY" if shown_key else f"{key_path(client.db)} (send it as X-Sandbox-Key)"
     )

@@ -26,6 +26,7 @@ ERRORS: tuple[type[BankError], ...] = (
     errors.PayloadTooLarge,
     errors.SandboxKeyMissing,
     errors.SandboxKeyInvalid,
+    errors.SandboxKeyThrottled,
     errors.SandboxForbidden,
     errors.ContractNotFound,
     errors.AccountNotFound,

@@ -4,9 +4,11 @@ The checks that need no request (a field of a parsed body, an integer in range) 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from sandbox.errors import InvalidParameter, MalformedJson
@@ -23,6 +25,25 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
+    app.before_request(refuse_large_body)
+
+
+def refuse_large_body() -> None:
+    """A body over ``MAX_CONTENT_LENGTH`` is refused first, before authentication or any view reads it: a
+    declared one unread; a chunked one (no length) after reading at most one byte more than the limit, since
+    Werkzeug would silently cut it there and parse the rest as if it were whole."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is None:
+        return
+    environ = request.environ
+    if request.content_length is None and environ.get("wsgi.input_terminated"):
+        body = environ["wsgi.input"].read(limit + 1)
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        size = len(body)
+    else:
+        size = request.content_length or 0
+    if size > limit:
+        raise RequestEntityTooLarge()  # an HTTP error, answered as JSON everywhere (the dashboard included)
 
 
 def json_body(*, required: bool = True) -> dict[str, Any]:

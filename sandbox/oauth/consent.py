@@ -91,7 +91,8 @@ def headless(
         if user["locked"]:
             raise UserLocked(f"user {user['login_id']} is locked; unlock it first", field="userId")
         values = _checked_scope(scope, user, contract)
-        _check_challenge(bool(client["public"]), challenge, method)
+        required = bool(client["public"]) or contracts.settings(contract)["pkceRequired"]
+        _check_challenge(required, challenge, method)
         code, grant = approve(
             db,
             contract=contract,
@@ -132,11 +133,13 @@ def _checked_scope(scope: str, user: dict[str, Any], contract: dict[str, Any]) -
     return values
 
 
-def _check_challenge(public: bool, challenge: str | None, method: str | None) -> None:
+def _check_challenge(required: bool, challenge: str | None, method: str | None) -> None:
+    """PKCE S256, ``required`` for a public client or under the contract's setting ``pkceRequired``."""
     if challenge is None:
-        if public:
+        if required:
             raise InvalidParameter(
-                "a public client needs PKCE: send codeChallenge (S256)", field="codeChallenge"
+                "this client needs PKCE (a public client, or setting pkceRequired): send codeChallenge (S256)",
+                field="codeChallenge",
             )
         return
     if not isinstance(challenge, str) or not CHALLENGE.match(challenge):
@@ -159,6 +162,7 @@ def login(
     """
     found = row(db, "SELECT id FROM users WHERE contract_id = ? AND login_id = ?", (contract["id"], login_id))
     if found is None:
+        users.check_unknown_password(password)  # as much work as a wrong password: timing tells no IDs apart
         return None, "bad_credentials"
     user = users.get(db, contract["id"], found["id"])
     if user["locked"]:

@@ -22,6 +22,7 @@ REASONS = {
     "superseded": "the user consented again for the same client (setting revokePreviousGrant)",
     "refresh_reuse": "a rotated refresh token was used again: the whole grant is revoked",
     "code_replay": "its authorization code was used twice: what it issued is revoked",
+    "pkce_failed": "its authorization code was presented with a wrong PKCE code_verifier: the code is burnt",
     "privilege_removed": "the user's server-connection privileges were removed (terms 5.(5)(1))",
     "control": "revoked through the sandbox control API",
     "bank": "revoked by the bank (terms 5.(5)(2))",

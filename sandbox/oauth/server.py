@@ -11,9 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.errors import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    InvalidScopeError,
+)
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -27,6 +33,10 @@ from sandbox.oauth.request import LiveRequest, StoredRequest
 from sandbox.store import get_db
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+CLIENT_AUTH_FAILED = (
+    "The client could not be authenticated: send its client_id and client_secret by HTTP Basic or in the "
+    "body (client_secret_post), or only its client_id if it is a public client."
+)
 GRANT_EXPIRED = "The grant has expired (setting grantLifetime): ask the user to consent again."
 
 
@@ -42,6 +52,14 @@ class Server(AuthorizationServer):
     def query_client(self, client_id: str) -> clients.Client | None:
         return clients.find(get_db(), client_id)
 
+    def authenticate_client(self, req: OAuth2Request, methods: list[str], endpoint: str = "token") -> Any:
+        """Authlib's client authentication, its failure described in a sentence (not a Python list)."""
+        try:
+            return super().authenticate_client(req, methods, endpoint)
+        except InvalidClientError as error:
+            error.description = CLIENT_AUTH_FAILED
+            raise
+
     def save_token(self, token: dict[str, Any], req: OAuth2Request) -> None:
         owner: models.Owner = req.user
         parent = req.refresh_token.row["id"] if req.refresh_token is not None else None
@@ -52,6 +70,17 @@ class Server(AuthorizationServer):
         if why:
             raise InvalidScopeError(description=why)
 
+    def handle_response(self, status_code: int, payload: Any, headers: Any) -> Any:
+        """RFC 9207: every authorization response sent back to the client, errors included, names the issuer
+        (``iss``), so a client talking to several servers can tell which one answered (mix-up attacks). Only
+        authorization responses redirect; the token, revocation and introspection answers carry no Location."""
+        pairs = headers.items() if isinstance(headers, dict) else headers
+        headers = [
+            (name, add_params_to_uri(value, {"iss": issuer()}) if name.lower() == "location" else value)
+            for name, value in pairs
+        ]
+        return super().handle_response(status_code, payload, headers)
+
     def create_oauth2_request(self, req: Any) -> OAuth2Request:
         """The consent pages finish a stored authorization request; everything else is the live request."""
         if isinstance(req, OAuth2Request):
@@ -61,6 +90,11 @@ class Server(AuthorizationServer):
     def stored_request(self, params: dict[str, str]) -> OAuth2Request:
         """An OAuth2 request rebuilt from the parameters the consent session kept."""
         return StoredRequest(request.url_root + "auth/v1/authorization", params)
+
+
+def issuer() -> str:
+    """The issuer identifier (RFC 8414 ``issuer``, RFC 9207 ``iss``): the server's own base URL."""
+    return request.url_root.rstrip("/")
 
 
 def generate_token(
@@ -97,11 +131,31 @@ class PKCE(CodeChallenge):
 
     def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
         data = grant.request.payload.data
-        if grant.request.client.public and not data.get("code_challenge"):
-            raise InvalidRequestError("This public client must use PKCE: send code_challenge (S256).")
+        client: clients.Client = grant.request.client
+        if not data.get("code_challenge") and (client.public or _pkce_required(client)):
+            who = "public client" if client.public else "contract (setting pkceRequired)"
+            raise InvalidRequestError(f"This {who} requires PKCE: send code_challenge (S256).")
         if data.get("code_challenge") and data.get("code_challenge_method", "plain") != "S256":
             raise InvalidRequestError("Only code_challenge_method=S256 is supported.")
         super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        """A code presented with a wrong or malformed verifier is burnt (RFC 9700 §2.1.1: the code may have
+        been stolen): it is spent and its grant revoked, so a second try, even with the right verifier,
+        fails. A missing verifier is a client slip and leaves the code usable."""
+        try:
+            super().validate_code_verifier(grant, result)
+        except (InvalidGrantError, InvalidRequestError):
+            code: models.AuthCode = grant.request.authorization_code
+            if grant.request.form.get("code_verifier") and self.get_authorization_code_challenge(code):
+                now = _owner(code.grant).now
+                models.use_code(get_db(), code, now)
+                grants.revoke_grant(get_db(), code.grant, at=now, reason="pkce_failed")
+            raise
+
+
+def _pkce_required(client: clients.Client) -> bool:
+    return bool(contracts.settings(contracts.get(get_db(), client.contract_id))["pkceRequired"])
 
 
 def _owner(grant: dict[str, Any]) -> models.Owner:
@@ -151,6 +205,10 @@ class CodeGrant(AuthorizationCodeGrant):
         if found is None or found.row["client_id"] != client.client_id:
             return None
         contract, now = events.touch(db, client.contract_id)
+        if found.grant["revoked_reason"] == "pkce_failed":
+            raise InvalidGrantError(
+                "This code failed its PKCE check and was burnt: ask the user to consent again."
+            )
         if found.row["used_at"]:
             grants.revoke_grant(db, found.grant, at=now, reason="code_replay")
             raise InvalidGrantError("This code was already used; the tokens it issued are now revoked.")
@@ -251,7 +309,7 @@ class Introspection(IntrospectionEndpoint):
             "iat": int(clock.from_db(token.row["issued_at"]).timestamp()),
             "sub": str(owner.user["id"]),
             "aud": token.client_id,
-            "iss": request.url_root.rstrip("/"),
+            "iss": issuer(),
             "contract_id": token.contract["id"],
             "grant_id": token.grant["id"],
         }

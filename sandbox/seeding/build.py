@@ -4,6 +4,7 @@ users, EB fee accounts and months of history. Hooks add the rest (sandbox/seedin
 from __future__ import annotations
 
 import functools
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -57,7 +58,6 @@ def build(world: World, contract_specs: list[dict[str, Any]]) -> None:
     partners = [company(world) for _ in range(16)]
     world.extras["partners"] = partners
     password = world.spec.get("password", "Passw0rd!")
-    hashed = users.hash_password(password)
     movements: list[history.Movement] = []
     for order, cspec in enumerate(contract_specs):
         name, name_kana = company(world)
@@ -66,7 +66,7 @@ def build(world: World, contract_specs: list[dict[str, Any]]) -> None:
         contract["accounts"] = accts
         world.contracts.append(contract)
         for template in world.spec["users"]:
-            _create_user(world, contract, template, password, hashed)
+            _create_user(world, contract, template, password)
         movements += history.history(world, order, contract, cspec, accts, partners)
     _set_fee_accounts(world)
     history.write_movements(world, sorted(movements, key=lambda m: (m[0], m[1])))
@@ -121,9 +121,14 @@ def _create_accounts(
     return created
 
 
-def _create_user(
-    world: World, contract: dict[str, Any], template: dict[str, Any], password: str, hashed: str
-) -> None:
+def password_salt(world: World, login_id: str) -> str:
+    """The user's own salt (users sharing the demo password must not share a hash), a function of the seed
+    and the login ID: reproducible, and it draws nothing from ``world.rng``, so the rest of the world is
+    unchanged."""
+    return hashlib.sha256(f"{world.name}:{world.seed}:{login_id}".encode()).hexdigest()[:16]
+
+
+def _create_user(world: World, contract: dict[str, Any], template: dict[str, Any], password: str) -> None:
     login_id = f"{contract['id'].lower()}-{template['suffix']}"
     name = template.get("name") or world.faker.name()
     secret = "".join(world.rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(32))
@@ -137,7 +142,7 @@ def _create_user(
         password=password,
         totp_secret=secret,
         at=world.start,
-        password_hash=hashed,
+        password_hash=users.hash_password(password, password_salt(world, login_id)),
     )
     world.credentials.append(
         {

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import base64
 
-from authlib.oauth2.rfc6749.errors import InvalidClientError
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError
 from flask import Blueprint, Response, request
 
 from sandbox.http.web import reply
 from sandbox.oauth import scopes
-from sandbox.oauth.server import AUTH_METHODS, server
+from sandbox.oauth.server import AUTH_METHODS, issuer, server
 from sandbox.store import get_db, transaction
 
 bp = Blueprint("oauth_endpoints", __name__)
+ONE_METHOD = "Authenticate the client one way only: HTTP Basic or client_secret in the body, not both (RFC 6749 section 2.3.1)."
 
 
 def basic_problem(header: str) -> str | None:
@@ -34,14 +35,16 @@ def basic_problem(header: str) -> str | None:
 
 
 def _refuse_unreadable_basic() -> Response | None:
-    """A 401 ``invalid_client`` for a Basic header Authlib cannot read (it would crash or ignore it).
-
-    A client that sent Basic chose that method (RFC 6749 §2.3: one method per request), so form
-    credentials do not rescue it."""
-    why = basic_problem(request.headers.get("Authorization", ""))
-    if why is None:
-        return None
-    return server.handle_error_response(None, InvalidClientError(status_code=401, description=why))
+    """A 401 ``invalid_client`` for a Basic header Authlib cannot read (it would crash or ignore it), and a
+    400 ``invalid_request`` for a client authenticating two ways at once (Basic and ``client_secret`` in
+    the body: RFC 6749 §2.3.1 allows one method per request). Form credentials never rescue a bad Basic."""
+    header = request.headers.get("Authorization", "")
+    why = basic_problem(header)
+    if why is not None:
+        return server.handle_error_response(None, InvalidClientError(status_code=401, description=why))
+    if header.split(None, 1)[:1] and header.split()[0].lower() == "basic" and "client_secret" in request.form:
+        return server.handle_error_response(None, InvalidRequestError(description=ONE_METHOD))
+    return None
 
 
 @bp.post("/auth/v1/token")
@@ -49,6 +52,8 @@ def token() -> Response:
     """``authorization_code`` and ``refresh_token`` grants; one transaction, so a token is never half-issued."""
     if refused := _refuse_unreadable_basic():
         return refused
+    if not request.form.get("grant_type"):  # Authlib would call it unsupported_grant_type
+        return server.handle_error_response(None, InvalidRequestError(description="Missing 'grant_type'."))
     with transaction(get_db()):
         return server.create_token_response()
 
@@ -71,7 +76,7 @@ def introspect() -> Response:
 
 @bp.get("/.well-known/oauth-authorization-server")
 def metadata() -> Response:
-    base = request.url_root.rstrip("/")
+    base = issuer()
     return reply(
         {
             "issuer": base,
@@ -87,6 +92,7 @@ def metadata() -> Response:
             "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
             "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
             "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": True,  # RFC 9207
             "service_documentation": f"{base}/docs",
             "ui_locales_supported": ["ja", "en"],
         }

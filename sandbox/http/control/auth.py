@@ -7,6 +7,7 @@ The admin key is ``WEB21_SANDBOX_ADMIN_KEY`` when set; otherwise it is generated
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -15,6 +16,7 @@ from flask import Flask, current_app, g, request
 
 from sandbox.bank import contracts
 from sandbox.errors import SandboxForbidden, SandboxKeyInvalid, SandboxKeyMissing
+from sandbox.http.control import throttle
 from sandbox.store import get_db
 
 HEADER = "X-Sandbox-Key"
@@ -40,6 +42,31 @@ def ensure_admin_key(database: str | Path, configured: str | None = None) -> str
     return key
 
 
+MIN_KEY_LENGTH = 16
+
+
+def weak_key_problem(host: str, key: str | None) -> str | None:
+    """Why ``key`` must not guard a server listening on ``host`` beyond loopback (None: it may). A key a
+    reader copies from an example, or one short enough to guess, is refused; generated keys pass."""
+    if key is None or _loopback(host):
+        return None
+    if len(key) < MIN_KEY_LENGTH or key.lower() in {"change-me", "changeme", "secret", "password", "admin"}:
+        return (
+            f"the admin key is too weak to listen on {host}: use {MIN_KEY_LENGTH} or more random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+    return None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def init_app(app: Flask) -> None:
     app.config["ADMIN_KEY"] = ensure_admin_key(app.config["DATABASE"], app.config.get("ADMIN_KEY"))
 
@@ -52,14 +79,17 @@ def authenticate() -> None:
             f"send the admin key or a contract key in {HEADER}",
             headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox"'},
         )
+    throttle.check()
     if hmac.compare_digest(key.encode(), current_app.config["ADMIN_KEY"].encode()):
-        g.control_contract = None
-        return
-    contract_id = contracts.find_by_key(get_db(), key)
-    if contract_id is None:
-        raise SandboxKeyInvalid(
-            headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox", error="invalid_key"'}
-        )
+        contract_id = None
+    else:
+        contract_id = contracts.find_by_key(get_db(), key)
+        if contract_id is None:
+            throttle.failed()
+            raise SandboxKeyInvalid(
+                headers={"WWW-Authenticate": 'SandboxKey realm="web21-sandbox", error="invalid_key"'}
+            )
+    throttle.succeeded()
     g.control_contract = contract_id
 
 

@@ -13,6 +13,7 @@ from sandbox.fields import field
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
 from sandbox.oauth import clients, consent, grant_views, grants
+from sandbox.oauth.server import issuer
 from sandbox.store import get_db
 
 bp = Blueprint("oauth_control", __name__)
@@ -81,7 +82,8 @@ def headless_consent(contract_id: str) -> Response:
         method=field(data, "codeChallengeMethod", required=False),
     )
     grant, client = done["grant"], done["client"]
-    query = {"code": done["code"], **({"state": state} if state else {})}
+    # the redirect a browser would have followed, iss included (RFC 9207) as in the consent pages' answer
+    query = {"code": done["code"], **({"state": state} if state else {}), "iss": issuer()}
     lifetime = contracts.settings(done["contract"])["codeLifetime"]
     return reply(
         {

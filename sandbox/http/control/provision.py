@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response
@@ -16,6 +17,9 @@ from sandbox.seeding import worlds as seeding
 from sandbox.store import Database, get_db
 
 MAX_AT_ONCE = 200
+# ASCII, as the docs say: str.isalnum would also let in full-width Ｃ００９９ and Arabic-Indic C٠٠٩٩
+CONTRACT_ID = re.compile(r"[A-Za-z0-9]{1,16}")
+PREFIX = re.compile(r"[A-Za-z]{1,4}")
 
 
 def create_contracts() -> Response:
@@ -56,14 +60,14 @@ def _ids(db: Database, data: dict[str, Any]) -> list[str]:
     """The one ``contractId`` asked for, or ``count`` fresh ids starting with ``prefix``."""
     given = field(data, "contractId", required=False)
     if given is not None:
-        if not given.isalnum() or len(given) > 16:
-            raise InvalidParameter("contractId must be 1-16 letters or digits", field="contractId")
+        if not CONTRACT_ID.fullmatch(given):
+            raise InvalidParameter("contractId must be 1-16 ASCII letters or digits", field="contractId")
         return [given]
     count = field(data, "count", int, required=False)
     count = 1 if count is None else count
     if not 1 <= count <= MAX_AT_ONCE:
         raise InvalidParameter(f"count must be between 1 and {MAX_AT_ONCE}", field="count")
     prefix = field(data, "prefix", required=False) or "C"
-    if not prefix.isalpha() or len(prefix) > 4:
-        raise InvalidParameter("prefix must be 1-4 letters", field="prefix")
+    if not PREFIX.fullmatch(prefix):
+        raise InvalidParameter("prefix must be 1-4 ASCII letters", field="prefix")
     return seeding.next_contract_ids(db, count, prefix)

@@ -32,15 +32,22 @@ def guard() -> Response | tuple[str, int] | None:
 
 
 def store_session(response: Response) -> Response:
+    """Every dashboard answer: not cached, never framed by another page (clickjacking: a framed admin page
+    offers its buttons to whoever frames it), and the session saved."""
     response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     return session.save(response)
 
 
-def bank_error(error: BankError) -> tuple[str, int]:
-    return render("error.html", error.status, message=error_text(error))
+def bank_error(error: BankError) -> tuple[str, int, dict[str, str]]:
+    page, status = render("error.html", error.status, message=error_text(error))
+    return page, status, error.headers  # Retry-After of a throttled sign-in
 
 
-def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+def render(template: str, status: int = 200, /, **context: Any) -> tuple[str, int]:
+    """The page and its HTTP status. ``status`` is positional-only: a template variable named ``status``
+    (the transfers tab's filter) goes to the template and never becomes the page's HTTP status."""
     return render_template(f"ui/{template}", **context), status
 
 

@@ -4,7 +4,6 @@ buttons. Each action takes the control API's own steps (``faults``, ``fault_view
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, g, request, url_for
@@ -14,6 +13,7 @@ from sandbox.bank.contracts import SERVICES
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.bank.transfers import listing
 from sandbox.errors import InvalidParameter
+from sandbox.fields import parse_json
 from sandbox.http import paths
 from sandbox.http.ui.common import act, back, load_contract, render
 from sandbox.http.ui.messages import t
@@ -85,7 +85,7 @@ def _rule_body(contract_id: str) -> dict[str, Any]:
     form = request.form
     options = form.get("options", "").strip()
     try:
-        effect = json.loads(options) if options else {}
+        effect = parse_json(options.encode()) if options else {}
     except ValueError as exc:
         raise InvalidParameter(f"effect options are not JSON: {exc}", field="effect") from exc
     if not isinstance(effect, dict):

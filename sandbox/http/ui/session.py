@@ -2,11 +2,13 @@
 flash messages.
 
 The key is the admin key or a contract key, typed once on the login form. The cookie is signed, not
-encrypted, so it keeps only the key's SHA-256 (what ``contracts.control_key_hash`` stores), never the
-key. Every request re-checks that proof against the admin key and the contracts' current keys (a replaced
-contract key logs the browser out) and sets ``g.control_contract`` exactly as the control API does, so
-the UI authorises with the same functions (:mod:`sandbox.http.control.auth`).
-The cookie is signed with a secret derived from the admin key: stable across workers and restarts.
+encrypted, so it keeps neither the key nor anything computable from the key alone: its proof is an HMAC, under
+a random server secret, of the key's SHA-256 (what ``contracts.control_key_hash`` stores), and the cookie is
+signed with that secret too, so a stolen cookie gives no way to test guesses of a weak key offline. The secret
+is drawn once and kept in the store's ``meta`` table (every worker, every restart; a reset draws a new one and
+so signs everyone out). Every request re-checks the proof against the admin key or the contract's current key
+(a replaced contract key logs the browser out) and sets ``g.control_contract`` exactly as the control API
+does, so the UI authorises with the same functions (:mod:`sandbox.http.control.auth`).
 """
 
 from __future__ import annotations
@@ -20,18 +22,36 @@ from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from sandbox.bank import contracts
-from sandbox.store import get_db, row
+from sandbox.store import get_db, get_meta, row, transaction
 
 COOKIE = "web21_ui"
 LANG_COOKIE = "web21_lang"
 PATH = "/sandbox/ui"
 LANGS = ("ja", "en")
 CSRF_FIELD = "csrf_token"
+SECRET_META = "ui_session_secret"
+ADMIN = "*admin*"  # ``who`` of the admin: no contract id has asterisks
+
+
+def _secret() -> bytes:
+    """The server's random session secret, drawn on first use (racing workers keep the first one stored)."""
+    db = get_db()
+    found = get_meta(db, SECRET_META)
+    if found is None:
+        with transaction(db):
+            db.conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SECRET_META, secrets.token_hex(32))
+            )
+        found = get_meta(db, SECRET_META)
+    return bytes.fromhex(str(found))
 
 
 def _serializer() -> URLSafeSerializer:
-    secret = hmac.new(current_app.config["ADMIN_KEY"].encode(), b"web21-sandbox ui session", hashlib.sha256)
-    return URLSafeSerializer(secret.hexdigest(), salt="ui-session")
+    return URLSafeSerializer(_secret().hex(), salt="ui-session")
+
+
+def _proof(key_hash: str) -> str:
+    return hmac.new(_secret(), key_hash.encode(), hashlib.sha256).hexdigest()
 
 
 def load() -> None:
@@ -76,36 +96,45 @@ def save(response: Response) -> Response:
 
 def principal(key: str) -> tuple[bool, str | None]:
     """Who ``key`` is: ``(True, None)`` for the admin key, ``(True, contract_id)`` for a contract key."""
-    return _holder(contracts.key_hash(key))
-
-
-def _holder(proof: str) -> tuple[bool, str | None]:
-    """Who holds the key whose SHA-256 is ``proof`` today: the admin, a contract, or nobody."""
-    admin = contracts.key_hash(current_app.config["ADMIN_KEY"])
-    if hmac.compare_digest(proof.encode(), admin.encode()):
+    hashed = contracts.key_hash(key)
+    if hmac.compare_digest(hashed.encode(), contracts.key_hash(current_app.config["ADMIN_KEY"]).encode()):
         return True, None
-    found = row(get_db(), "SELECT id FROM contracts WHERE control_key_hash = ?", (proof,))
+    found = row(get_db(), "SELECT id FROM contracts WHERE control_key_hash = ?", (hashed,))
     return (True, found["id"]) if found else (False, None)
+
+
+def _current_hash(who: str) -> str | None:
+    """The SHA-256 of the key that signs ``who`` in today: the admin key, or the contract's current key."""
+    if who == ADMIN:
+        return contracts.key_hash(current_app.config["ADMIN_KEY"])
+    found = row(get_db(), "SELECT control_key_hash FROM contracts WHERE id = ?", (who,))
+    return found["control_key_hash"] if found and found["control_key_hash"] else None
 
 
 def authenticate() -> bool:
     """Set ``g.control_contract`` from the stored proof; False when nobody (valid) is logged in."""
-    proof = g.ui.get("proof")
-    if not isinstance(proof, str) or not proof:
+    proof, who = g.ui.get("proof"), g.ui.get("who")
+    if not isinstance(proof, str) or not proof or not isinstance(who, str):
         return False
-    valid, contract_id = _holder(proof)
-    if not valid:
+    current = _current_hash(who)
+    if current is None or not hmac.compare_digest(proof.encode(), _proof(current).encode()):
         log_out()
         return False
-    g.control_contract, g.ui_logged_in = contract_id, True
+    g.control_contract, g.ui_logged_in = (None if who == ADMIN else who), True
     return True
 
 
 def log_in(key: str) -> None:
-    """Remember who logged in by the key's hash (the cookie is readable; the key must not be in it)."""
+    """Remember who logged in and a keyed proof of their key (the cookie is readable; the key must not be
+    in it, nor any value a guess of the key can be checked against)."""
+    _valid, contract_id = principal(key)
     # a new CSRF token at login: a token seen before authentication must not outlive it
-    proof = contracts.key_hash(key)
-    g.ui = {"proof": proof, "csrf": secrets.token_urlsafe(24), "flash": g.ui.get("flash", [])}
+    g.ui = {
+        "who": contract_id or ADMIN,
+        "proof": _proof(contracts.key_hash(key)),
+        "csrf": secrets.token_urlsafe(24),
+        "flash": g.ui.get("flash", []),
+    }
     g.ui_dirty = True
 
 

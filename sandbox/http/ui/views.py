@@ -16,7 +16,7 @@ from flask import Response, abort, g, redirect, request, url_for
 from sandbox import clock
 from sandbox.bank import accounts, clocks, contract_views, contracts, statements
 from sandbox.errors import InvalidParameter
-from sandbox.http.control import auth
+from sandbox.http.control import auth, throttle
 from sandbox.http.ui import helpers, session
 from sandbox.http.ui.common import act, back, load_contract, render, safe_next
 from sandbox.http.ui.messages import t
@@ -33,10 +33,13 @@ def login() -> Any:
     target = safe_next(request.values.get("next"))
     if request.method == "POST":
         key = request.form.get("key", "").strip()
+        throttle.check()  # one count with the control API's X-Sandbox-Key
         valid, _contract = session.principal(key) if key else (False, None)
         if valid:
+            throttle.succeeded()
             session.log_in(key)
             return redirect(target)
+        throttle.failed()
         return render("login.html", 401, error=t("login_failed"), next=target)
     return render("login.html", next=target)
 

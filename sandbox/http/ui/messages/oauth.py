@@ -58,6 +58,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "認可コードが2回使用されたため発行分を取消",
         "Its authorization code was used twice: what it issued is revoked",
     ),
+    "reason_pkce_failed": (
+        "認可コードが誤った PKCE code_verifier で提示されたためコードを無効化",
+        "Its authorization code was presented with a wrong PKCE code_verifier: the code is burnt",
+    ),
     "reason_privilege_removed": (
         "利用者のサーバー連携権限が削除された（§5(5)①）",
         "The user's server-connection privileges were removed (§5(5)①)",
