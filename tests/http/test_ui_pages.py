@@ -1,0 +1,60 @@
+"""What the pages show beyond their own strings: the favicon, the clock badge, date-time fields in the
+page's format, and the domain's English texts (reasons, event kinds, timeline lines) on Japanese pages."""
+
+from __future__ import annotations
+
+import re
+
+from tests.http.test_ui import UI, login, post, shown_clock
+
+
+def test_every_page_has_a_favicon(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/x-icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    login(client)
+    for page in (f"{UI}/", "/docs", "/auth/v1/authorization?client_id=x"):
+        assert '<link rel="icon" href="/favicon.ico"' in client.get(page).get_data(as_text=True), page
+
+
+def test_a_frozen_clock_is_a_stopped_clock_not_a_suspended_contract(client):
+    login(client)
+    page = client.get(f"{UI}/contracts/C0001").get_data(as_text=True)
+    assert '<span class="badge badge-frozen">時計停止</span>' in page and "停止中" not in page
+    english = client.get(f"{UI}/contracts/C0001?lang=en").get_data(as_text=True)
+    assert '<span class="badge badge-frozen">Clock stopped</span>' in english
+
+
+def _set_to_value(page: str) -> str:
+    return re.search(r'<input id="set-to" name="to" type="text"[^>]* value="([^"]*)"', page).group(1)
+
+
+def test_the_date_time_field_is_in_the_pages_format_and_both_are_read(client):
+    login(client)
+    page = f"{UI}/contracts/C0001"
+    assert _set_to_value(client.get(page).get_data(as_text=True)) == "2026/04/01 10:00"
+    assert _set_to_value(client.get(f"{page}?lang=en").get_data(as_text=True)) == "2026-04-01 10:00"
+    post(client, "/contracts/C0001/clock", {"action": "set", "to": "2026-04-01 11:00"}, page=page)
+    assert shown_clock(client) == "2026-04-01T11:00:00+09:00"
+    post(
+        client, "/contracts/C0001/clock", {"action": "set", "to": "２０２６/04/01 12:30"}, page=page
+    )  # an IME's digits
+    assert shown_clock(client) == "2026-04-01T12:30:00+09:00"
+    statement = client.get(f"{UI}/contracts/C0001/accounts/791011571600?from=2026/03/25&lang=ja")
+    assert 'value="2026/03/25"' in statement.get_data(as_text=True)
+
+
+def test_the_domains_english_is_translated_on_japanese_pages(client):
+    login(client)
+    overview = client.get(f"{UI}/contracts/C0001").get_data(as_text=True)
+    assert "次のイベント: 振込実行" in overview and "transfer.execute" not in overview
+    timeline = client.get(f"{UI}/contracts/C0001/timeline?limit=200").get_data(as_text=True)
+    assert "振込 2026040100000006: 手続済 → 資金返却（銀行） 受取銀行で口座が解約済みでした" in timeline
+    assert "時計イベント「承認期限切れ処理」実行（完了）" in timeline
+    assert re.search(r"仕訳 \d+ 入金: 791", timeline)
+    assert " by c0001-clerk" not in timeline and "clock event" not in timeline
+    english = client.get(f"{UI}/contracts/C0001/timeline?limit=200&lang=en").get_data(as_text=True)
+    assert (
+        "transfer 2026040100000006 手続済 → 資金返却 by bank (account closed at the receiving bank)"
+        in english
+    )
