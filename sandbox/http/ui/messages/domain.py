@@ -30,8 +30,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tl_transfer": ("振込 {no}: {was} → {to}（{who}）", "transfer {no} {was} → {to} by {who}"),
     "tl_transfer_new": ("新規", "new"),
     "tl_posting": ("仕訳 {id} {kind}{ref}: {legs}", "journal {id} {kind}{ref}: {legs}"),
-    "actor_bank": ("銀行", "bank"),
-    "actor_clock": ("時計", "clock"),
     "tl_event": ("時計イベント「{kind}」実行（{status}）", "clock event {kind} ran ({status})"),
     "tl_by": ("（{who}）", " by {who}"),
     "outcome_reset": ("処理前に接続をリセット", "the connection was reset before processing"),
