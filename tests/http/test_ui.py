@@ -240,7 +240,7 @@ def test_transfers_show_status_items_and_history_in_both_languages(client, contr
     assert "手続不成立" in text and "申請中" in text
     # the reason the domain records in English, in Japanese on the Japanese page
     assert failed["failureReason"] == "insufficient funds in 791019347542: 10000000 yen needed"
-    assert "口座 791019347542 の残高不足（10000000円が必要）" in text and "insufficient" not in text
+    assert "口座 791019347542 の残高不足（10,000,000円が必要）" in text and "insufficient" not in text
     english = client.get(f"{UI}/contracts/C0001/transfers?lang=en&status=40").get_data(as_text=True)
     assert failed["failureReason"] in english
     assert "Failed" in english and english.count('id="transfer-') == sum(

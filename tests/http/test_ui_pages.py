@@ -58,3 +58,14 @@ def test_the_domains_english_is_translated_on_japanese_pages(client):
         "transfer 2026040100000006 手続済 → 資金返却 by bank (account closed at the receiving bank)"
         in english
     )
+
+
+def test_the_consent_pages_explain_authlibs_errors_in_japanese(client):
+    unknown = client.get("/auth/v1/authorization?client_id=x&response_type=code").get_data(as_text=True)
+    assert "このクライアントIDは登録されていません。" in unknown and "does not exist" not in unknown
+    query = "client_id=c0001-c07c4c4128df&response_type=code&redirect_uri=http://evil.example/"
+    wrong = client.get(f"/auth/v1/authorization?{query}").get_data(as_text=True)
+    assert "redirect_uri がクライアントに登録されたWebサーバーのURLと一致しません。" in wrong
+    assert "is not supported" not in wrong
+    english = client.get(f"/auth/v1/authorization?{query}&lang=en").get_data(as_text=True)
+    assert "Redirect URI http://evil.example/ is not supported by client" in english  # the detail, in English

@@ -47,7 +47,10 @@ def reason(text: str | None) -> str:
     for pattern, key in REASONS:
         found = pattern.fullmatch(text)
         if found:
-            return t(key, **found.groupdict())
+            fields = found.groupdict()
+            if "amount" in fields:
+                fields["amount"] = f"{int(fields['amount']):,}"
+            return t(key, **fields)
     return text
 
 
