@@ -69,3 +69,22 @@ def test_the_consent_pages_explain_authlibs_errors_in_japanese(client):
     assert "is not supported" not in wrong
     english = client.get(f"/auth/v1/authorization?{query}&lang=en").get_data(as_text=True)
     assert "Redirect URI http://evil.example/ is not supported by client" in english  # the detail, in English
+
+
+def test_grants_privileges_and_deposits_read_in_japanese_on_the_timeline(client, control):
+    demo = next(c for c in control("GET", "/contracts/C0001/clients")["clients"] if c.get("demoClientSecret"))
+    body = {"userId": "c0001-viewer", "clientId": demo["clientId"], "scope": "account"}
+    control("POST", "/contracts/C0001/authorizations", body, status=201)
+    grant = control("GET", "/contracts/C0001/authorizations")["authorizations"][0]
+    control("DELETE", f"/contracts/C0001/authorizations/{grant['grantId']}", status=200)
+    body = {"accountId": "791011571600", "amount": 50000, "remitterName": "ｶ)ﾃｽﾄ"}
+    control("POST", "/contracts/C0001/deposits", body, status=201)
+    login(client)
+    text = client.get(f"{UI}/contracts/C0001/timeline").get_data(as_text=True)
+    assert f"c0001-viewer がクライアント {demo['clientId']} に account を許可" in text
+    assert (
+        f"アクセス許可 {grant['grantId']}（クライアント {demo['clientId']}）終了: サンドボックス管理操作で取消"
+        in text
+    )
+    assert "791011571600 に 50,000円の入金（振込依頼人 ｶ)ﾃｽﾄ）" in text
+    assert " granted " not in text and " revoked: " not in text and "deposit of" not in text

@@ -14,6 +14,7 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank.transfers.lifecycle import STATUS_NAMES
 from sandbox.http.ui.messages import MESSAGES, language, t
+from sandbox.oauth import grants
 from sandbox.wire.timeline import OUTCOMES
 
 REASONS = [
@@ -28,6 +29,18 @@ REASONS = [
 TRANSFER_LINE = re.compile(r" by (?P<who>\S+)")
 POSTING_LINE = re.compile(r"journal (?P<id>\d+) (?P<kind>\S+)(?: (?P<ref>\S+))?: (?P<legs>.*)")
 EVENT_LINE = re.compile(r"clock event (?P<kind>\S+) ran \((?P<status>\w+)\)")
+# other activity lines the domain writes (sandbox/oauth/grants.py, sandbox/bank/deposits.py, the timeline)
+ACTIVITY_LINES = [
+    (
+        re.compile(r"(?P<user>\S+) granted '(?P<scope>[^']*)' to client (?P<client>\S+) \((?P<via>[^)]*)\)"),
+        "tl_granted",
+    ),
+    (re.compile(r"grant (?P<id>\d+) of client (?P<client>\S+) revoked: (?P<reason>.*)"), "tl_revoked"),
+    (re.compile(r"grant (?P<id>\d+) of client (?P<client>\S+) for (?P<user>\S+) expired: .*"), "tl_expired"),
+    (re.compile(r"(?P<user>\S+) privileges: (?P<privileges>.*)"), "tl_privileges"),
+    (re.compile(r"deposit of (?P<amount>\d+) yen to (?P<account>\d+) from (?P<remitter>.*)"), "tl_deposit"),
+]
+REVOKE_CODES = {text: code for code, text in grants.REASONS.items()}
 
 
 def known(key: str, fallback: str, **fields: Any) -> str:
@@ -83,6 +96,20 @@ def summary(entry: dict[str, Any]) -> str:
         return t("tl_event", kind=event_kind(found["kind"]), status=status)
     if entry["source"] == "request":
         return _request_line(text, data)
+    return _activity_line(text)
+
+
+def _activity_line(text: str) -> str:
+    for pattern, key in ACTIVITY_LINES:
+        found = pattern.fullmatch(text)
+        if found:
+            fields = found.groupdict()
+            if "amount" in fields:
+                fields["amount"] = f"{int(fields['amount']):,}"
+            if "reason" in fields:
+                code = REVOKE_CODES.get(fields["reason"], "")
+                fields["reason"] = known(f"reason_{code}", fields["reason"])
+            return t(key, **fields)
     return text
 
 

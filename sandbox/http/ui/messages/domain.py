@@ -30,6 +30,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tl_transfer": ("振込 {no}: {was} → {to}（{who}）", "transfer {no} {was} → {to} by {who}"),
     "tl_transfer_new": ("新規", "new"),
     "tl_posting": ("仕訳 {id} {kind}{ref}: {legs}", "journal {id} {kind}{ref}: {legs}"),
+    "tl_granted": (
+        "{user} がクライアント {client} に {scope} を許可（{via}）",
+        "{user} granted {scope} to client {client} ({via})",
+    ),
+    "tl_revoked": (
+        "アクセス許可 {id}（クライアント {client}）終了: {reason}",
+        "grant {id} of client {client} revoked: {reason}",
+    ),
+    "tl_expired": (
+        "アクセス許可 {id}（クライアント {client}、{user}）が期限切れ: 再度の同意が必要（§5(4)）",
+        "grant {id} of client {client} for {user} expired: consent again (§5(4))",
+    ),
+    "tl_privileges": ("{user} の権限: {privileges}", "{user} privileges: {privileges}"),
+    "tl_deposit": (
+        "{account} に {amount}円の入金（振込依頼人 {remitter}）",
+        "deposit of {amount} yen to {account} from {remitter}",
+    ),
     "tl_event": ("時計イベント「{kind}」実行（{status}）", "clock event {kind} ran ({status})"),
     "tl_by": ("（{who}）", " by {who}"),
     "outcome_reset": ("処理前に接続をリセット", "the connection was reset before processing"),
