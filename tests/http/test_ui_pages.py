@@ -88,3 +88,13 @@ def test_grants_privileges_and_deposits_read_in_japanese_on_the_timeline(client,
     )
     assert "791011571600 に 50,000円の入金（振込依頼人 ｶ)ﾃｽﾄ）" in text
     assert " granted " not in text and " revoked: " not in text and "deposit of" not in text
+
+
+def test_the_docs_menu_shows_whole_paths_broken_only_after_a_slash(client):
+    page = client.get("/docs").get_data(as_text=True)
+    menu = page[page.index('<nav aria-label="operations">') : page.index("</nav>")]
+    assert (
+        "<b>DELETE</b> /<wbr>sandbox/<wbr>v1/<wbr>contracts/<wbr>{contractId}/<wbr>authorizations/<wbr>{grantId}"
+        in menu
+    )
+    assert "text-overflow: ellipsis" not in page
