@@ -25,6 +25,7 @@ from sandbox.http.control import health as control_health
 from sandbox.http.control import oauth as control_oauth
 from sandbox.http.control import routes as control_routes
 from sandbox.http.control import transfers as control_transfers
+from sandbox.http.ui import common as ui_common
 from sandbox.http.ui import routes as ui_routes
 from sandbox.oauth import server as oauth_server
 from sandbox.wire import middleware
@@ -63,5 +64,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint, prefix in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=prefix or None)
     app.add_url_rule("/healthz", "healthz", control_health.healthz)
+    app.add_url_rule("/favicon.ico", "favicon", ui_common.favicon)
     middleware.init_app(app)  # last: the fault layer wraps everything
     return app

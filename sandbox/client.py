@@ -1,4 +1,7 @@
-"""How the CLI and the scenario runner reach the control API: over HTTP (``--url``) or in-process.
+"""How the CLI and the scenario runner reach the sandbox: over HTTP (``--url``) or in-process.
+
+The control API (``/sandbox/v1``, :meth:`ControlClient.call`), the token endpoint (:meth:`~ControlClient.token`)
+and the banking API (``/corporation/v1``, :meth:`~ControlClient.api`, for commands that act as a client would).
 
 In-process calls go through the same Flask views as HTTP ones (Flask's test client), so the CLI
 behaves the same whether or not a server is running: state lives only in the SQLite file. It sits
@@ -26,6 +29,10 @@ class ControlError(Exception):
     def __init__(self, status: int | None, code: str | None, message: str) -> None:
         super().__init__(f"{code}: {message}" if code is not None else message)
         self.status, self.code, self.message = status, code, message
+
+
+class NoAnswer(ControlError):
+    """The request was sent but no answer came back (reset, timeout): it may or may not have been processed."""
 
 
 class ControlClient:
@@ -97,10 +104,44 @@ class ControlClient:
             response = client.post("/auth/v1/token", data=data, auth=auth)
             return response.status_code, response.get_json()
 
+    def api(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """Call the banking API ``/corporation/v1{path}`` with a bearer token; its status and JSON.
+
+        A connection that ends without an answer raises :class:`NoAnswer` (the fault layer's effects).
+        """
+        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        if self.url:
+            try:
+                response = self._http(
+                    method, f"/corporation/v1{path}", json=body, params=params, headers=sent
+                )
+            except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                raise NoAnswer(None, None, f"no answer from {self.url} ({exc.__class__.__name__})") from exc
+            return response.status_code, _json(response.text)
+        try:
+            with self.app().test_client() as client:
+                response = client.open(
+                    f"/corporation/v1{path}", method=method, json=body, query_string=params, headers=sent
+                )
+                return response.status_code, response.get_json(silent=True)
+        except (ConnectionError, TimeoutError) as exc:  # the fault layer, without a socket
+            raise NoAnswer(None, None, f"no answer ({exc.__class__.__name__})") from exc
+
     def _http(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
             return requests.request(method, f"{self.url}{path}", timeout=60, **kwargs)
         except requests.ConnectionError as exc:
+            if "aborted" in str(exc) or "reset" in str(exc).lower():  # sent, then dropped: not "refused"
+                raise NoAnswer(None, None, f"{self.url} closed the connection without an answer") from exc
             raise ControlError(
                 None,
                 None,

@@ -12,7 +12,19 @@ from urllib.parse import urlsplit
 
 import click
 
-from sandbox.cli import clock, contracts, faults, incidents, logs, oauth, scenario, serve, transfers, workshop
+from sandbox.cli import (
+    clock,
+    contracts,
+    faults,
+    incidents,
+    logs,
+    oauth,
+    scenario,
+    serve,
+    transfer,
+    transfers,
+    workshop,
+)
 from sandbox.cli.options import CONTEXT
 from sandbox.client import ControlClient, ControlError, default_db
 
@@ -84,6 +96,7 @@ main.add_command(contracts.otp)
 main.add_command(contracts.deposit)
 main.add_command(clock.clock)
 main.add_command(transfers.transfers)
+main.add_command(transfer.transfer)
 # OAuth: clients, tokens, users
 main.add_command(oauth.client)
 main.add_command(oauth.token)

@@ -118,11 +118,11 @@ def token_mint(
       eval "$(web21-sandbox --url http://127.0.0.1:8021 token mint --contract C0001 --user c0001-viewer --env)"
     """
     if client_id is None:
-        demo = _demo_client(cc, contract_id)
+        demo = demo_client(cc, contract_id)
         client_id, client_secret = demo["clientId"], demo["demoClientSecret"]
     elif client_secret is None:
         raise click.UsageError("--client-secret is required with --client-id")
-    answer = _mint(cc, contract_id, user, scope, (client_id, client_secret or ""))
+    answer = mint(cc, contract_id, user, scope, (client_id, client_secret or ""))
     if not as_env:
         echo_json(answer)
         return
@@ -133,7 +133,8 @@ def token_mint(
     click.echo(f"export WEB21_CLIENT_ID={shlex.quote(client_id)}")
 
 
-def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
+def demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
+    """The contract's seeded demo client (its ``demoClientSecret`` is shown), else a one-line error."""
     found = cc.call("GET", f"/contracts/{contract_id}/clients")["clients"]
     demo = next((c for c in found if c.get("demoClientSecret")), None)
     if demo is None:
@@ -141,9 +142,7 @@ def _demo_client(cc: ControlClient, contract_id: str) -> dict[str, Any]:
     return demo
 
 
-def _mint(
-    cc: ControlClient, contract_id: str, user: str, scope: str, auth: tuple[str, str]
-) -> dict[str, Any]:
+def mint(cc: ControlClient, contract_id: str, user: str, scope: str, auth: tuple[str, str]) -> dict[str, Any]:
     """Grant consent through the control API, then exchange the code at ``/auth/v1/token``."""
     granted = cc.call(
         "POST",

@@ -23,7 +23,7 @@ def line(req: dict[str, Any]) -> str:
     people = req.get("applyUser", "-") + (f" → {req['approvalUser']}" if req.get("approvalUser") else "")
     return (
         f"{req['applyNo']}  {status}  {req['executionDate']}  {req['accountId']}"
-        f"  {req['totalCount']:>2} items  {int(req['totalAmount']):>13,} yen  fee {int(req['totalFee']):>5,}  {people}"
+        f"  {req['totalCount']:>2} {'item ' if req['totalCount'] == '1' else 'items'}  {int(req['totalAmount']):>13,} yen  fee {int(req['totalFee']):>5,}  {people}"
     )
 
 

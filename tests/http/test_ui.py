@@ -237,8 +237,12 @@ def test_transfers_show_status_items_and_history_in_both_languages(client, contr
     failed = next(tr for tr in listed if tr["transferStatus"] == "40")
     text = client.get(f"{UI}/contracts/C0001/transfers").get_data(as_text=True)
     assert f'id="transfer-{failed["applyNo"]}"' in text
-    assert "手続不成立" in text and "申請中" in text and failed["failureReason"] in text
+    assert "手続不成立" in text and "申請中" in text
+    # the reason the domain records in English, in Japanese on the Japanese page
+    assert failed["failureReason"] == "insufficient funds in 791019347542: 10000000 yen needed"
+    assert "口座 791019347542 の残高不足（10,000,000円が必要）" in text and "insufficient" not in text
     english = client.get(f"{UI}/contracts/C0001/transfers?lang=en&status=40").get_data(as_text=True)
+    assert failed["failureReason"] in english
     assert "Failed" in english and english.count('id="transfer-') == sum(
         tr["transferStatus"] == "40" for tr in listed
     )
@@ -468,6 +472,17 @@ def test_in_a_browser_log_in_advance_a_day_and_switch_to_english(live_server):
             page.click("text=Statement >> nth=0")
             expect(page.locator("h1")).to_contain_text("Statement")
             page.screenshot(path=str(ARTIFACTS / "09-statement-en.png"), full_page=True)
+            # a phone: nothing wider than the screen, and the clock set in the Japanese page's own format
+            page.set_viewport_size({"width": 390, "height": 844})
+            for lang in ("en", "ja"):
+                page.goto(f"{live_server.url}{UI}/contracts/C0001?lang={lang}")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390
+                page.screenshot(path=str(ARTIFACTS / f"10-contract-{lang}-390.png"), full_page=True)
+            expect(page.locator("#set-to")).to_have_value("2026/04/02 10:00")
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.fill("#set-to", "2026/04/03 09:30")
+            page.click("button[data-confirm]")
+            expect(page.locator("#clock-now")).to_have_text("2026/04/03(金) 09:30:00")
         finally:
             browser.close()
-    assert live_server.control("GET", "/contracts/C0001/clock").json()["now"] == "2026-04-02T10:00:00+09:00"
+    assert live_server.control("GET", "/contracts/C0001/clock").json()["now"] == "2026-04-03T09:30:00+09:00"

@@ -86,7 +86,9 @@ def test_deny_returns_access_denied(client, control):
 
 def test_errors_without_a_valid_redirect_uri_stay_on_an_error_page(client, control):
     unknown = start(client, control, client_id="no-such-client")
-    assert unknown.status_code == 400 and 'data-error="error_request"' in unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and 'data-error="error_unknown_client"' in unknown.get_data(
+        as_text=True
+    )
     mismatch = start(client, control, redirect_uri="http://evil.example/cb")
     assert mismatch.status_code == 400 and "Location" not in mismatch.headers
 

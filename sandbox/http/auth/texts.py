@@ -45,6 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_session": "セッションが見つからないか、有効期限が切れました。連携元のシステムから操作をやり直してください。",
         "error_csrf": "フォームの有効期限が切れたか、不正な送信です。もう一度お試しください。",
         "error_request": "認可リクエストが正しくありません。",
+        "error_unknown_client": "このクライアントIDは登録されていません。連携元のシステムの設定を確認してください。",
+        "error_redirect_uri": "redirect_uri がクライアントに登録されたWebサーバーのURLと一致しません。",
         "error_back": "連携元のシステムに戻り、最初からやり直してください。",
     },
     "en": {
@@ -87,6 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_session": "No consent session was found, or it expired. Start again from the application.",
         "error_csrf": "The form expired or was not sent by this page. Please try again.",
         "error_request": "The authorization request is not valid.",
+        "error_unknown_client": "This client ID is not registered. Check the application's settings.",
+        "error_redirect_uri": "redirect_uri does not match the web server URL registered for the client.",
         "error_back": "Go back to the application and start again.",
     },
 }

@@ -162,9 +162,20 @@ def decide() -> Response:
 
 
 def _oauth_error(error: OAuth2Error, lang: str) -> Response:
+    """An error the client cannot be told through its redirect_uri: a page, in the user's language.
+
+    Authlib describes errors in English; the two a person meets most have a message of their own, and the
+    Japanese page then shows only the error code beside it.
+    """
     if error.redirect_uri:
         return server.handle_error_response(None, error)
-    raise PageError("error_request", 400, f"{error.error}: {error.description or ''}".strip(": "), lang)
+    key = "error_request"
+    if error.error == "invalid_client":
+        key = "error_unknown_client"
+    elif "redirect uri" in (error.description or "").lower():
+        key = "error_redirect_uri"
+    detail = f"{error.error}: {error.description or ''}".strip(": ")
+    raise PageError(key, 400, error.error if lang == "ja" and key != "error_request" else detail, lang)
 
 
 def _session(*, check_csrf: bool = True) -> tuple[dict[str, Any], dict[str, Any], Any]:

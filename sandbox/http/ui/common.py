@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, send_from_directory, url_for
 
 from sandbox.bank import contract_views
 from sandbox.errors import BankError
@@ -77,3 +78,10 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith(home) and "//" not in target and "\\" not in target:
         return target
     return home
+
+
+def favicon() -> Response:
+    """``/favicon.ico`` for every page (the dashboard, the consent pages, /docs): the dashboard's mark."""
+    response = send_from_directory(Path(__file__).parent / "static", "favicon.ico", mimetype="image/x-icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

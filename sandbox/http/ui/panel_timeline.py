@@ -9,8 +9,7 @@ from itertools import groupby
 
 from flask import request
 
-from sandbox import clock
-from sandbox.http.ui import session
+from sandbox.http.ui import localize, session
 from sandbox.http.ui.common import load_contract, render
 from sandbox.http.ui.messages import t
 from sandbox.store import get_db
@@ -40,7 +39,7 @@ def timeline_page(contract_id: str) -> tuple[str, int]:
         limits=LIMITS,
         sources=SOURCES,
         source=source,
-        since=request.args.get("since", ""),
+        since=since,
     )
 
 
@@ -49,7 +48,7 @@ def _since() -> datetime | None:
     if not request.args.get("since"):
         return None
     try:
-        return clock.parse_instant(request.args["since"])
+        return localize.parse_field(request.args["since"])
     except ValueError:
         session.flash("error", t("bad_date", value=request.args["since"]))
         return None

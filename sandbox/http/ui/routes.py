@@ -9,7 +9,16 @@ from collections.abc import Callable
 from flask import Blueprint
 
 from sandbox.errors import BankError
-from sandbox.http.ui import common, helpers, panel_faults, panel_oauth, panel_timeline, panel_transfers, views
+from sandbox.http.ui import (
+    common,
+    helpers,
+    localize,
+    panel_faults,
+    panel_oauth,
+    panel_timeline,
+    panel_transfers,
+    views,
+)
 
 GET, POST = ["GET"], ["POST"]
 # (rule, methods, view)
@@ -37,7 +46,13 @@ ROUTES: list[tuple[str, list[str], Callable[..., object]]] = [
     ("/contracts/<contract_id>/timeline", GET, panel_timeline.timeline_page),
 ]
 # What the templates call, from each module that renders a part of the pages
-CONTEXT = [helpers.context, panel_faults.context, panel_oauth.context, panel_transfers.context]
+CONTEXT = [
+    helpers.context,
+    localize.context,
+    panel_faults.context,
+    panel_oauth.context,
+    panel_transfers.context,
+]
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 bp.before_request(common.guard)

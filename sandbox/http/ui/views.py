@@ -17,7 +17,7 @@ from sandbox import clock
 from sandbox.bank import accounts, clocks, contract_views, contracts, statements
 from sandbox.errors import InvalidParameter
 from sandbox.http.control import auth, throttle
-from sandbox.http.ui import helpers, session
+from sandbox.http.ui import helpers, localize, session
 from sandbox.http.ui.common import act, back, load_contract, render, safe_next
 from sandbox.http.ui.messages import t
 from sandbox.store import get_db
@@ -89,7 +89,7 @@ def _advance(contract_id: str, by: str) -> str:
 
 def _set(contract_id: str, to: str) -> str:
     try:
-        target = clock.parse_instant(to)
+        target = localize.parse_field(to)
     except ValueError as exc:
         raise InvalidParameter(str(exc), field="to") from exc
     return _moved(clocks.move(get_db(), contract_id, target))
@@ -124,7 +124,7 @@ def statement_page(contract_id: str, account_id: str) -> tuple[str, int]:
 def _date_arg(name: str, default: Any) -> str:
     raw = request.args.get(name, "")
     try:
-        return clock.parse_instant(raw).date().isoformat() if raw else default.isoformat()
+        return localize.parse_field(raw).date().isoformat() if raw else default.isoformat()
     except ValueError:
         session.flash("error", t("bad_date", value=raw))
         return default.isoformat()

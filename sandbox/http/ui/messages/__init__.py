@@ -10,9 +10,9 @@ from typing import Any
 from flask import current_app, g, has_request_context
 
 from sandbox.errors import BankError
-from sandbox.http.ui.messages import faults, oauth, pages, transfers
+from sandbox.http.ui.messages import domain, faults, oauth, pages, transfers
 
-PARTS = (pages.TEXTS, oauth.TEXTS, transfers.TEXTS, faults.TEXTS)
+PARTS = (pages.TEXTS, oauth.TEXTS, transfers.TEXTS, faults.TEXTS, domain.TEXTS)
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in PARTS for key, text in part.items()}
 
 

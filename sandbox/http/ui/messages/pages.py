@@ -54,8 +54,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tab_overview": ("概要", "Overview"),
     # clock
     "contract_clock": ("契約時計", "Contract clock"),
-    "mode_running": ("進行中", "Running"),
-    "mode_frozen": ("停止中", "Frozen"),
+    "mode_running": ("時計進行中", "Clock running"),
+    "mode_frozen": ("時計停止", "Clock stopped"),
     "business_day": ("営業日", "Business day"),
     "holiday": ("休業日（{name}）", "Bank holiday ({name})"),
     "before_cutoff": ("当日扱い締切 {time} 前", "Before the {time} cut-off"),
