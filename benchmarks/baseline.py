@@ -25,9 +25,9 @@ from sandbox.http import server
 
 ROW_SQL = "SELECT * FROM accounts WHERE id = ?"
 BALANCES_SQL = "SELECT * FROM accounts WHERE contract_id = ? AND kind = 'deposit' ORDER BY id"
-STATEMENT_SQL = (  # the rows and columns of the sandbox's page (sandbox.bank.ledger.statement)
-    "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi"
-    " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? ORDER BY id LIMIT 500"
+STATEMENT_SQL = (  # the rows and columns of the sandbox's page (sandbox.bank.statements.lines)
+    "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi, item_key"
+    " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? ORDER BY item_key LIMIT 500"
 )
 INSERT_TABLE = "CREATE TABLE IF NOT EXISTS baseline_inserts (id TEXT PRIMARY KEY, body TEXT, at TEXT)"
 INSERT_SQL = "INSERT INTO baseline_inserts VALUES (?, ?, datetime('now'))"

@@ -1,0 +1,24 @@
+-- Reconciliation (issue 12).
+--
+-- 1. Statement item keys: each posting gets a 20-digit key shaped like its contract-clock time to the
+--    microsecond (YYYYMMDDhhmmssffffff, JST). Keys are unique per account and strictly increase in the order
+--    the account received its lines: a posting whose time ties with (or, across two contracts' clocks, falls
+--    before) the account's previous key takes that key plus one microsecond. Statements page in key order,
+--    so lines, keys and the running balance (balance_after) always agree.
+--    Backfill, the same rule in one pass: with i the posting's rank in the account (by id) and t its time in
+--    microseconds, key = i + max over earlier-or-same ranks j of (t_j - j).
+ALTER TABLE postings ADD COLUMN item_key TEXT;
+UPDATE postings SET item_key = (
+    SELECT strftime('%Y%m%d%H%M%S', k.us / 1000000, 'unixepoch', '+9 hours') || printf('%06d', k.us % 1000000)
+    FROM (
+        SELECT id, rn + MAX(t - rn) OVER (PARTITION BY account_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS us
+        FROM (
+            SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS rn,
+                   CAST(strftime('%s', substr(posted_at, 1, 19) || substr(posted_at, 27)) AS INTEGER) * 1000000
+                   + CAST(substr(posted_at, 21, 6) AS INTEGER) AS t
+            FROM postings
+        )
+    ) k WHERE k.id = postings.id
+);
+DROP INDEX IF EXISTS postings_account_order;
+CREATE UNIQUE INDEX postings_account_key ON postings(account_id, item_key);
