@@ -46,6 +46,8 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "bulkTransferMaxItems": 9999,  # items in one bulk request (Web21 plans: 20,000 or 30)
     "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
     "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
+    # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
+    "statementHistoryMonths": 0,
 }
 
 

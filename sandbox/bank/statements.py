@@ -52,14 +52,45 @@ def cursor(value: str | None) -> str:
     return value
 
 
+class StatementHistoryExceeded(BankError):
+    """The range starts before the contract's statement history window (``statementHistoryMonths``)."""
+
+    code, status = "statement_history_exceeded", 400
+    message_ja, message_en = (
+        "照会可能期間を超えています。",
+        "The range starts before the statement history the contract's plan keeps.",
+    )
+
+
+def history_start(today: date, months: int) -> date | None:
+    """The first day a statement reaches back to: the first day of the month ``months`` before today's
+    (0: no limit, None). Web21 plans keep 12 months, 6 months, or the previous month (1)."""
+    if months <= 0:
+        return None
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def date_range(
-    db: Database, account_id: str, today: date, date_from: date | None, date_to: date | None
+    db: Database,
+    account_id: str,
+    today: date,
+    asked: tuple[date | None, date | None],
+    history_months: int = 0,
 ) -> tuple[date, date]:
-    """The value-date range a request means: nothing = today; only ``dateFrom`` = to today; only ``dateTo`` =
-    from the account's first transaction (as at the bank). Refuses reversed ranges and future ``dateTo``."""
+    """The value-date range a request (``dateFrom``, ``dateTo``, each None when absent) means: nothing = today;
+    only ``dateFrom`` = to today; only ``dateTo`` = from the account's first transaction (within the history
+    window), as at the bank. Refuses reversed ranges, a future ``dateTo`` and dates before the window."""
+    date_from, date_to = asked
+    oldest = history_start(today, history_months)
+    for name, value in (("dateFrom", date_from), ("dateTo", date_to)):
+        if oldest and value and value < oldest:
+            raise StatementHistoryExceeded(
+                f"{name} must not be before {oldest}: the statement keeps {history_months} month(s)",
+                field=name,
+            )
     if date_from is None:
-        first = ledger.first_value_date(db, account_id) if date_to is not None else None
-        date_from = min(date_to, date.fromisoformat(first)) if date_to and first else (date_to or today)
+        date_from = _first_day(db, account_id, date_to, oldest) if date_to else today
     date_to = date_to or today
     if date_from > date_to:
         raise InvalidParameter("dateFrom must not be after dateTo", field="dateFrom")
@@ -68,6 +99,13 @@ def date_range(
             f"dateTo must not be after today ({today}) on the contract clock", field="dateTo"
         )
     return date_from, date_to
+
+
+def _first_day(db: Database, account_id: str, date_to: date, oldest: date | None) -> date:
+    """Only ``dateTo`` given: the account's first value date, no earlier than the history window."""
+    first = ledger.first_value_date(db, account_id)
+    found = min(date_to, date.fromisoformat(first)) if first else date_to
+    return max(found, oldest) if oldest else found
 
 
 def api_page(db: Database, account_id: str, span: tuple[date, date], after: str) -> dict[str, Any]:

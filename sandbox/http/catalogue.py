@@ -39,6 +39,7 @@ ERRORS: tuple[type[BankError], ...] = (
     errors.StoreBusy,
     # sandbox/bank/statements.py: statements (入出金明細)
     statements.ItemKeyInvalid,
+    statements.StatementHistoryExceeded,
     # sandbox/bank/transfers/errors.py: transfers, approval, field encryption, idempotency
     transfer_errors.TransferNotFound,
     transfer_errors.TransferItemInvalid,

@@ -3,11 +3,11 @@ parent/child visibility (§4(6))."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from sandbox.bank import accounts
+from sandbox.bank import accounts, statements
 from sandbox.store import connect, transaction
 from tests.conftest import START
 from tests.oauth_helpers import bearer, mint_tokens
@@ -242,3 +242,34 @@ def test_only_date_to_runs_from_the_first_transaction(client, viewer):
     assert body["transactions"] and body["transactions"][0]["valueDate"] == body["dateFrom"]
     empty = get(client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-04-01")
     assert empty.status_code == 200 and empty.get_json()["dateTo"] == "2026-04-01"
+
+
+def test_history_window_refuses_older_dates(client, control, viewer):
+    """``statementHistoryMonths`` 1 (the previous-month plan): from 2026-03-01 on, today being 2026-04-01."""
+    account_id = first_account(client, viewer)
+    control("PATCH", "/contracts/C0003/settings", {"statementHistoryMonths": 1}, status=200)
+    inside = get(client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-03-01")
+    assert inside.status_code == 200 and inside.get_json()["dateFrom"] == "2026-03-01"
+    for params in ({"dateFrom": "2026-02-28"}, {"dateTo": "2026-02-28"}):
+        answer = get(client, viewer, "/accounts/transactions", accountId=account_id, **params)
+        body = answer.get_json()
+        assert answer.status_code == 400 and body["errorCode"] == "statement_history_exceeded"
+        assert body["errorDetails"][0]["errorDetailsCode"] == next(iter(params))
+    only_to = get(
+        client, viewer, "/accounts/transactions", accountId=account_id, dateTo="2026-03-31"
+    ).get_json()
+    assert only_to["dateFrom"] == "2026-03-01"  # from the first transaction, but within the window
+
+
+@pytest.mark.parametrize(
+    "months, start", [(0, None), (1, "2026-03-01"), (12, "2025-04-01"), (15, "2025-01-01")]
+)
+def test_history_start(months, start):
+    found = statements.history_start(date(2026, 4, 30), months)
+    assert (found.isoformat() if found else None) == start
+
+
+@pytest.mark.parametrize("value", [-1, 121, "12", True, 1.5])
+def test_history_months_setting_is_checked(control, value):
+    answer = control("PATCH", "/contracts/C0003/settings", {"statementHistoryMonths": value}, status=400)
+    assert answer["errorCode"] == "invalid_parameter"

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox.bank import accounts, statements
+from sandbox.bank import accounts, contracts, statements
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.http.api import api_reply
@@ -51,7 +51,9 @@ def transactions() -> Response:
     db = get_db()
     account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
     after = statements.cursor(request.args.get("nextItemKey"))
-    span = statements.date_range(db, account["id"], ctx.now.date(), _date("dateFrom"), _date("dateTo"))
+    months = contracts.settings(ctx.contract)["statementHistoryMonths"]  # the calling contract's plan
+    asked = (_date("dateFrom"), _date("dateTo"))
+    span = statements.date_range(db, account["id"], ctx.now.date(), asked, months)
     page = statements.api_page(db, account["id"], span, after)
     body: dict[str, Any] = {
         "accountId": account["id"],
