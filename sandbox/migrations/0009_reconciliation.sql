@@ -22,3 +22,14 @@ UPDATE postings SET item_key = (
 );
 DROP INDEX IF EXISTS postings_account_order;
 CREATE UNIQUE INDEX postings_account_key ON postings(account_id, item_key);
+
+-- 2. The paying bank of an incoming transfer (振込入金), for the deposit statement: written for deposits made
+--    through the control API with a paymentBankCode. Transfers between sandbox accounts need no row (their
+--    request names the paying account); other deposits are shown from a bank chosen by the remitter's name.
+CREATE TABLE remitters (
+    journal_id INTEGER PRIMARY KEY REFERENCES journals(id),
+    bank_code TEXT NOT NULL,             -- Zengin bank code (4)
+    bank_name TEXT NOT NULL,             -- half-width kana, from the zengin data
+    branch_code TEXT NOT NULL,           -- (3)
+    branch_name TEXT NOT NULL            -- half-width kana
+);

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox.bank import accounts, contracts, statements
+from sandbox.bank import accounts, contracts, deposit_statement, statements
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.http.api import api_reply
-from sandbox.oauth.protect import current_token, require_scope
+from sandbox.oauth.protect import TokenContext, current_token, require_scope
 from sandbox.store import Database, get_db, rows
 
 bp = Blueprint("api_accounts", __name__)
@@ -47,25 +47,57 @@ def balances() -> Response:
 @require_scope("account")
 def transactions() -> Response:
     """Statement lines between two value dates in contract-time order, at most 500 a page (``nextItemKey``)."""
-    ctx = current_token()
-    db = get_db()
-    account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
-    after = statements.cursor(request.args.get("nextItemKey"))
-    months = contracts.settings(ctx.contract)["statementHistoryMonths"]  # the calling contract's plan
-    asked = (_date("dateFrom"), _date("dateTo"))
-    span = statements.date_range(db, account["id"], ctx.now.date(), asked, months)
+    ctx, db = current_token(), get_db()
+    account, span, after = _statement_query(ctx, db)
     page = statements.api_page(db, account["id"], span, after)
-    body: dict[str, Any] = {
+    return api_reply(
+        _page_body(account, span, "transactions", [line_view(line) for line in page["lines"]], page), ctx.now
+    )
+
+
+@bp.get("/accounts/deposit-transactions")
+@require_scope("account")
+def deposit_transactions() -> Response:
+    """振込入金明細: incoming transfers only, with the remitter and paying bank, paged like statements."""
+    ctx, db = current_token(), get_db()
+    account, span, after = _statement_query(ctx, db)
+    page = deposit_statement.page(db, account["id"], span, after)
+    return api_reply(
+        _page_body(
+            account, span, "depositTransactions", [deposit_view(line) for line in page["lines"]], page
+        ),
+        ctx.now,
+    )
+
+
+def _page_body(
+    account: dict[str, Any],
+    span: tuple[date, date],
+    name: str,
+    items: list[dict[str, Any]],
+    page: dict[str, Any],
+) -> dict[str, Any]:
+    """A statement page's answer: the range used, the lines under ``name``, and the paging fields."""
+    return {
         "accountId": account["id"],
         **CURRENCY,
         "dateFrom": span[0].isoformat(),
         "dateTo": span[1].isoformat(),
-        "transactions": [line_view(line) for line in page["lines"]],
-        "count": len(page["lines"]),
+        name: items,
+        "count": len(items),
         "hasNext": page["more"],
         "nextItemKey": page["next"],
     }
-    return api_reply(body, ctx.now)
+
+
+def _statement_query(ctx: TokenContext, db: Database) -> tuple[dict[str, Any], tuple[date, date], str]:
+    """A statement request's account, value-date range (within the calling contract's history window) and
+    the key its page resumes after."""
+    account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
+    after = statements.cursor(request.args.get("nextItemKey"))
+    months = contracts.settings(ctx.contract)["statementHistoryMonths"]
+    asked = (_date("dateFrom"), _date("dateTo"))
+    return account, statements.date_range(db, account["id"], ctx.now.date(), asked, months), after
 
 
 def _required(name: str) -> str:
@@ -141,6 +173,24 @@ def line_view(line: dict[str, Any]) -> dict[str, Any]:
         "amount": str(abs(line["amount"])),
         "balance": str(line["balance_after"]),
         "remarks": remarks,
+        "itemKey": line["item_key"],
+    }
+    if line["edi"]:
+        view["ediInfo"] = line["edi"]
+    return view
+
+
+def deposit_view(line: dict[str, Any]) -> dict[str, Any]:
+    """One 振込入金明細 line; ``remarks`` reads ``振込 <EDI> <remitter>`` as the bank writes it."""
+    remitter = line["counterparty_kana"] or ""
+    view = {
+        "transactionDate": line["posted_at"][:10],
+        "valueDate": line["value_date"],
+        "amount": str(line["amount"]),
+        "applicantName": remitter,
+        "paymentBankName": line["paying"].bank_name,
+        "paymentBranchName": line["paying"].branch_name,
+        "remarks": " ".join(part for part in ("振込", line["edi"], remitter) if part),
         "itemKey": line["item_key"],
     }
     if line["edi"]:
