@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sandbox.bank import remitters
-from sandbox.bank.statements import PAGE
+from sandbox.bank.statements import PAGE, lower_bound
 from sandbox.store import Database, rows
 
 _SQL = (
@@ -21,7 +21,7 @@ _SQL = (
     " LEFT JOIN remitters r ON r.journal_id = p.journal_id"
     " LEFT JOIN transfer_requests t ON j.kind = 'transfer' AND t.apply_no = j.ref"
     " LEFT JOIN accounts s ON s.id = t.account_id"
-    " WHERE p.account_id = ? AND p.item_key > ? AND p.item_key >= ? AND p.value_date >= ? AND p.value_date <= ?"
+    " WHERE p.account_id = ? AND p.item_key > ? AND p.value_date >= ? AND p.value_date <= ?"
     " AND p.amount > 0 AND j.kind IN ('deposit', 'transfer') ORDER BY p.item_key LIMIT ?"
 )
 
@@ -30,7 +30,7 @@ def page(db: Database, account_id: str, span: tuple[date, date], after: str) -> 
     """One page of incoming transfers after the key ``after``: lines with their paying bank, whether more
     follow, and the next page's key (the last line's)."""
     start, end = span[0].isoformat(), span[1].isoformat()
-    found = rows(db, _SQL, (account_id, after, start.replace("-", ""), start, end, PAGE + 1))
+    found = rows(db, _SQL, (account_id, lower_bound(after, start), start, end, PAGE + 1))
     lines = [_with_bank(line) for line in found[:PAGE]]
     more = len(found) > PAGE
     return {"lines": lines, "more": more, "next": lines[-1]["item_key"] if more else None}

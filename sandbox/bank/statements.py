@@ -31,13 +31,19 @@ def lines(
     db: Database, account_id: str, date_from: str, date_to: str, *, after: str = "", limit: int = PAGE
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` statement lines between two value dates, after the key ``after`` ("" from the start)."""
-    # A key is never earlier than its posting's time, so dateFrom bounds the key range too (index range scan).
     return rows(
         db,
-        f"SELECT {_COLUMNS} FROM postings WHERE account_id = ? AND item_key > ? AND item_key >= ?"
+        f"SELECT {_COLUMNS} FROM postings WHERE account_id = ? AND item_key > ?"
         " AND value_date >= ? AND value_date <= ? ORDER BY item_key LIMIT ?",
-        (account_id, after, date_from.replace("-", ""), date_from, date_to, limit),
+        (account_id, lower_bound(after, date_from), date_from, date_to, limit),
     )
+
+
+def lower_bound(after: str, date_from: str) -> str:
+    """The key range's exclusive start: after ``after``, and from ``date_from`` on — a key is never earlier
+    than its posting's time, and the 8 digits ``YYYYMMDD`` sort before every 20-digit key of that day (so the
+    index scan starts at the range, not at the account's first line)."""
+    return max(after, date_from.replace("-", ""))
 
 
 def cursor(value: str | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from sandbox import store
-from sandbox.bank import itemkeys
+from sandbox.bank import itemkeys, statements
 
 STAMPS = [
     ("A", "2026-04-01T09:00:00.000000+09:00"),
@@ -51,3 +51,9 @@ def test_the_migration_backfills_the_same_keys():
     head = sql.split("DROP INDEX")[0]  # the postings part (later statements touch other tables)
     conn.executescript(head)
     assert [r[0] for r in conn.execute("SELECT item_key FROM postings ORDER BY id")] == python_keys()
+
+
+def test_the_key_range_starts_at_date_from():
+    bound = statements.lower_bound("", "2026-04-01")
+    assert "20260331235959999999" < bound < "20260401000000000000"
+    assert statements.lower_bound("20260402090000000000", "2026-04-01") == "20260402090000000000"
