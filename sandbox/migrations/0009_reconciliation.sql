@@ -8,18 +8,20 @@
 --    Backfill, the same rule in one pass: with i the posting's rank in the account (by id) and t its time in
 --    microseconds, key = i + max over earlier-or-same ranks j of (t_j - j).
 ALTER TABLE postings ADD COLUMN item_key TEXT;
-UPDATE postings SET item_key = (
-    SELECT strftime('%Y%m%d%H%M%S', k.us / 1000000, 'unixepoch', '+9 hours') || printf('%06d', k.us % 1000000)
+CREATE TEMP TABLE item_keys (id INTEGER PRIMARY KEY, item_key TEXT NOT NULL);
+INSERT INTO item_keys (id, item_key)
+SELECT id, strftime('%Y%m%d%H%M%S', us / 1000000, 'unixepoch', '+9 hours') || printf('%06d', us % 1000000)
+FROM (
+    SELECT id, rn + MAX(t - rn) OVER (PARTITION BY account_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS us
     FROM (
-        SELECT id, rn + MAX(t - rn) OVER (PARTITION BY account_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS us
-        FROM (
-            SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS rn,
-                   CAST(strftime('%s', substr(posted_at, 1, 19) || substr(posted_at, 27)) AS INTEGER) * 1000000
-                   + CAST(substr(posted_at, 21, 6) AS INTEGER) AS t
-            FROM postings
-        )
-    ) k WHERE k.id = postings.id
+        SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS rn,
+               CAST(strftime('%s', substr(posted_at, 1, 19) || substr(posted_at, 27)) AS INTEGER) * 1000000
+               + CAST(substr(posted_at, 21, 6) AS INTEGER) AS t
+        FROM postings
+    )
 );
+UPDATE postings SET item_key = (SELECT k.item_key FROM item_keys k WHERE k.id = postings.id);
+DROP TABLE item_keys;
 DROP INDEX IF EXISTS postings_account_order;
 CREATE UNIQUE INDEX postings_account_key ON postings(account_id, item_key);
 
