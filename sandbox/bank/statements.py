@@ -89,12 +89,7 @@ def date_range(
     window), as at the bank. Refuses reversed ranges, a future ``dateTo`` and dates before the window."""
     date_from, date_to = asked
     oldest = history_start(today, history_months)
-    for name, value in (("dateFrom", date_from), ("dateTo", date_to)):
-        if oldest and value and value < oldest:
-            raise StatementHistoryExceeded(
-                f"{name} must not be before {oldest}: the statement keeps {history_months} month(s)",
-                field=name,
-            )
+    _check_window(asked, oldest, history_months)
     if date_from is None:
         date_from = _first_day(db, account_id, date_to, oldest) if date_to else today
     date_to = date_to or today
@@ -105,6 +100,15 @@ def date_range(
             f"dateTo must not be after today ({today}) on the contract clock", field="dateTo"
         )
     return date_from, date_to
+
+
+def _check_window(asked: tuple[date | None, date | None], oldest: date | None, months: int) -> None:
+    """Refuse a ``dateFrom`` or ``dateTo`` before the history window's first day."""
+    for name, value in zip(("dateFrom", "dateTo"), asked, strict=True):
+        if oldest and value and value < oldest:
+            raise StatementHistoryExceeded(
+                f"{name} must not be before {oldest}: the statement keeps {months} month(s)", field=name
+            )
 
 
 def _first_day(db: Database, account_id: str, date_to: date, oldest: date | None) -> date:
