@@ -25,9 +25,10 @@ from sandbox.http import server
 
 ROW_SQL = "SELECT * FROM accounts WHERE id = ?"
 BALANCES_SQL = "SELECT * FROM accounts WHERE contract_id = ? AND kind = 'deposit' ORDER BY id"
-STATEMENT_SQL = (  # the rows and columns of the sandbox's page (sandbox.bank.ledger.statement)
-    "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi"
-    " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? ORDER BY id LIMIT 500"
+STATEMENT_SQL = (  # the rows and columns of the sandbox's page (sandbox.bank.statements.lines)
+    "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi, item_key"
+    " FROM postings WHERE account_id = ? AND item_key > ? AND value_date >= ? AND value_date <= ?"
+    " ORDER BY item_key LIMIT 500"
 )
 INSERT_TABLE = "CREATE TABLE IF NOT EXISTS baseline_inserts (id TEXT PRIMARY KEY, body TEXT, at TEXT)"
 INSERT_SQL = "INSERT INTO baseline_inserts VALUES (?, ?, datetime('now'))"
@@ -75,7 +76,8 @@ def create_app(database: str) -> Flask:
     @app.get("/statement/<account_id>")
     def statement(account_id: str):  # noqa: ANN202
         dates = (request.args.get("from", ""), request.args.get("to", "9999"))
-        rows = connection().execute(STATEMENT_SQL, (account_id, *dates)).fetchall()
+        start = dates[0].replace("-", "")  # the key range's start, as statements.lower_bound gives it
+        rows = connection().execute(STATEMENT_SQL, (account_id, start, *dates)).fetchall()
         return jsonify({"count": len(rows), "transactions": [dict(r) for r in rows]})
 
     @app.post("/insert")

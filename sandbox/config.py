@@ -50,6 +50,8 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
     "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
+    # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
+    "statementHistoryMonths": 0,
 }
 
 

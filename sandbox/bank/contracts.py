@@ -61,6 +61,7 @@ INT_BOUNDS = {
     "bulkTransferMaxItems": (1, 20_000),
     "bulkTransferLeadDays": (0, 10),
     "bulkSalaryLeadDays": (0, 10),
+    "statementHistoryMonths": (0, 120),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

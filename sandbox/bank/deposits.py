@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import clock, events
-from sandbox.bank import accounts, ledger
+from sandbox.bank import accounts, ledger, remitters
 from sandbox.store import Database, transaction
 
 DEFAULT_REMITTER = "ｻﾝﾄﾞﾎﾞﾂｸｽ"
@@ -19,12 +19,15 @@ def receive(
     amount: Any,
     remitter: Any = DEFAULT_REMITTER,
     edi: Any = None,
+    paying: tuple[Any, Any] = (None, None),
 ) -> dict[str, Any]:
     """Credit ``amount`` yen to the contract's account at the contract's time, noted on its timeline;
-    return the deposit as ``POST …/deposits`` answers it. Amount and kana are checked here."""
+    return the deposit as ``POST …/deposits`` answers it. Amount, kana and the paying bank (``paying``: its
+    Zengin bank and branch codes, both or neither) are checked here."""
     _contract, now = events.touch(db, contract_id)
     account = accounts.get(db, [contract_id], account_id)
     amount, remitter = _checked(amount, remitter, edi)
+    bank = remitters.checked(*paying)
     with transaction(db):
         journal = accounts.deposit(
             db,
@@ -35,6 +38,8 @@ def receive(
             edi=edi,
             at=now,
         )
+        if bank is not None:
+            remitters.record(db, journal, bank)
         summary = f"deposit of {amount} yen to {account['id']} from {remitter}"
         events.record(db, contract_id, now, "deposit", summary, {"journalId": journal})
     return {

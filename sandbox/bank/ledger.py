@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sandbox import clock
+from sandbox.bank import itemkeys
 from sandbox.errors import AccountNotFound
 from sandbox.store import Database, insert, row, rows
 
@@ -72,12 +73,30 @@ def _post_leg(db: Database, journal_id: int, leg: Leg, value_date: str, stamp: s
     ).fetchone()
     if updated is None:
         raise AccountNotFound(f"no ledger account {leg.account_id!r}")
+    key = itemkeys.following(stamp, last_key(db, leg.account_id))
     db.conn.execute(
-        "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at,"
-        " description, counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO postings ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         # then the leg's texts: description, counterparty kana, EDI
-        (journal_id, leg.account_id, leg.amount, updated[0], value_date, stamp, *leg[2:]),
+        (journal_id, leg.account_id, leg.amount, updated[0], value_date, stamp, *leg[2:], key),
     )
+
+
+COLUMNS = "journal_id, account_id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi, item_key"
+
+
+def last_key(db: Database, account_id: str) -> str | None:
+    """The account's last statement item key (None before its first posting)."""
+    return db.conn.execute(
+        "SELECT MAX(item_key) FROM postings WHERE account_id = ?", (account_id,)
+    ).fetchone()[0]
+
+
+def last_keys(db: Database, account_ids: set[str] | None = None) -> dict[str, str]:
+    """The last item key of each account that has postings (of ``account_ids``, or of all)."""
+    sql, params = "SELECT account_id, MAX(item_key) FROM postings", list(account_ids or ())
+    if account_ids is not None:
+        sql += f" WHERE account_id IN ({','.join('?' for _ in params)})"
+    return dict(db.conn.execute(sql + " GROUP BY account_id", params).fetchall())
 
 
 class Book:
@@ -94,6 +113,7 @@ class Book:
         marks = ",".join("?" for _ in account_ids)
         found = db.conn.execute(f"SELECT id, balance FROM accounts WHERE id IN ({marks})", list(account_ids))
         self.db, self.balances = db, {r[0]: r[1] for r in found}
+        self.keys = last_keys(db, account_ids)
         # Ids as SQLite would give them: the write lock is held, nobody else inserts meanwhile.
         self.next_id = db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM journals").fetchone()[0]
         self.journals: list[tuple[Any, ...]] = []
@@ -116,9 +136,10 @@ class Book:
             if leg.account_id not in self.balances:
                 raise AccountNotFound(f"no ledger account {leg.account_id!r}")
             self.balances[leg.account_id] += leg.amount
+            key = self.keys[leg.account_id] = itemkeys.following(stamp, self.keys.get(leg.account_id))
             self.postings.append(
                 (journal_id, leg.account_id, leg.amount, self.balances[leg.account_id], value_date, stamp)
-                + (leg.description, leg.counterparty_kana, leg.edi)
+                + (leg.description, leg.counterparty_kana, leg.edi, key)
             )
         self.journals.append((journal_id, contract_id, kind, stamp, ref, stamp))
         self.next_id += 1
@@ -131,9 +152,7 @@ class Book:
             self.journals,
         )
         self.db.conn.executemany(
-            "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at,"
-            " description, counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self.postings,
+            f"INSERT INTO postings ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.postings
         )
         touched = {p[1] for p in self.postings}
         self.db.conn.executemany(
@@ -178,16 +197,3 @@ def first_value_date(db: Database, account_id: str) -> str | None:
     """The value date of the account's first posting (None when it has none)."""
     found = rows(db, "SELECT MIN(value_date) AS first FROM postings WHERE account_id = ?", (account_id,))
     return found[0]["first"] if found else None
-
-
-def statement(
-    db: Database, account_id: str, date_from: str, date_to: str, *, after_id: int = 0, limit: int = 500
-) -> list[dict[str, Any]]:
-    """An account's statement lines (入出金明細) between two value dates, in posting order."""
-    return rows(
-        db,
-        "SELECT id, amount, balance_after, value_date, posted_at, description, counterparty_kana, edi"
-        " FROM postings WHERE account_id = ? AND value_date >= ? AND value_date <= ? AND id > ?"
-        " ORDER BY id LIMIT ?",
-        (account_id, date_from, date_to, after_id, limit),
-    )

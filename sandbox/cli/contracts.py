@@ -69,19 +69,29 @@ def otp(client: ControlClient, contract_id: str, user: str) -> None:
 @click.option("--amount", required=True, type=int, help="Amount in yen.")
 @click.option("--remitter", default="ｻﾝﾄﾞﾎﾞﾂｸｽ", show_default=True, help="Remitter name in half-width kana.")
 @click.option("--edi", help="EDI information (≤ 20 characters).")
+@click.option("--bank", "bank_code", help="Paying bank's Zengin code (4 digits); needs --branch.")
+@click.option("--branch", "branch_code", help="Paying branch code (3 digits).")
 @pass_client
 def deposit(
-    client: ControlClient, contract_id: str, account_id: str, amount: int, remitter: str, edi: str | None
+    client: ControlClient,
+    contract_id: str,
+    account_id: str,
+    amount: int,
+    remitter: str,
+    edi: str | None,
+    bank_code: str | None,
+    branch_code: str | None,
 ) -> None:
-    """Credit an incoming transfer to an account; it shows in the statement.
+    """Credit an incoming transfer to an account; it shows in the statement and the deposit statement.
 
     \b
     Example:
-      web21-sandbox deposit --contract C0001 --account 123010000001 --amount 50000 --remitter "ｶ)ﾃｽﾄ"
+      web21-sandbox deposit --contract C0001 --account 123010000001 --amount 50000 --remitter "ｶ)ﾃｽﾄ" \\
+        --edi INV0001 --bank 0005 --branch 001
     """
     body: dict[str, Any] = {"accountId": account_id, "amount": amount, "remitterName": remitter}
-    if edi:
-        body["edi"] = edi
+    extra = {"edi": edi, "paymentBankCode": bank_code, "paymentBranchCode": branch_code}
+    body.update({k: v for k, v in extra.items() if v})
     result = client.call("POST", f"/contracts/{contract_id}/deposits", body)
     click.echo(
         f"credited {result['amount']} yen to {result['accountId']} at {result['at']}; balance {result['balance']}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import errors
+from sandbox.bank import statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.errors import BankError
@@ -37,6 +38,9 @@ ERRORS: tuple[type[BankError], ...] = (
     errors.UnknownSetting,
     errors.ContractNotActive,
     errors.StoreBusy,
+    # sandbox/bank/statements.py: statements (入出金明細)
+    statements.ItemKeyInvalid,
+    statements.StatementHistoryExceeded,
     # sandbox/bank/transfers/errors.py: transfers, approval, field encryption, idempotency
     transfer_errors.TransferNotFound,
     transfer_errors.TransferItemInvalid,

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sandbox import calendar, clock, config
-from sandbox.bank import ledger
+from sandbox.bank import itemkeys, ledger
 from sandbox.seeding.model import World
 
 Movement = tuple[datetime, int, str | None, str, list[ledger.Leg]]
@@ -189,6 +189,7 @@ def write_movements(world: World, movements: list[Movement]) -> None:
     fee_accounts = {c["id"]: c["fee_account_id"] for c in world.contracts}
     balances = {r[0]: r[1] for r in conn.execute("SELECT id, balance FROM accounts")}
     next_journal = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM journals").fetchone()[0] or 0) + 1
+    keys = ledger.last_keys(world.db)
     journals: list[tuple[Any, ...]] = []
     postings: list[tuple[Any, ...]] = []
     for at, _order, cid, kind, legs in movements:
@@ -202,7 +203,10 @@ def write_movements(world: World, movements: list[Movement]) -> None:
         for leg in legs:
             balances[leg.account_id] += leg.amount
             # a posting row: the leg's account and amount, the balance after, dates, then its texts
-            postings.append((next_journal, *leg[:2], balances[leg.account_id], value_date, stamp, *leg[2:]))
+            key = keys[leg.account_id] = itemkeys.following(stamp, keys.get(leg.account_id))
+            postings.append(
+                (next_journal, *leg[:2], balances[leg.account_id], value_date, stamp, *leg[2:], key)
+            )
         next_journal += 1
     _insert(conn, journals, postings, balances)
 
@@ -232,8 +236,6 @@ def _insert(
         journals,
     )
     conn.executemany(
-        "INSERT INTO postings (journal_id, account_id, amount, balance_after, value_date, posted_at, description,"
-        " counterparty_kana, edi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        postings,
+        f"INSERT INTO postings ({ledger.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", postings
     )
     conn.executemany("UPDATE accounts SET balance = ? WHERE id = ?", [(v, k) for k, v in balances.items()])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.bank import accounts, ledger
+from sandbox.bank import accounts, ledger, statements
 from sandbox.store import connect, transaction
 from tests.conftest import START
 
@@ -102,7 +102,7 @@ def test_statement_lines_follow_postings(app, db_path, control):
         status=201,
     )
     db = connect(db_path)
-    lines = ledger.statement(db, acct["accountId"], "2026-04-01", "2026-04-01")
+    lines = statements.lines(db, acct["accountId"], "2026-04-01", "2026-04-01")
     assert lines[-1]["amount"] == 12345
     assert lines[-1]["counterparty_kana"] == "ｶ)ﾄﾘﾋｷｻｷ" and lines[-1]["edi"] == "INV001"
     assert lines[-1]["balance_after"] == int(acct["balance"]) + 12345

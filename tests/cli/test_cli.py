@@ -76,6 +76,22 @@ def test_deposit_and_otp(runner):
     assert otp.endswith("(valid until 2026-04-01T10:00:30+09:00)\n") and otp[:6].isdigit()
 
 
+def test_deposit_with_a_paying_bank(runner, db_path):
+    import json
+
+    from sandbox.store import connect
+
+    account = json.loads(runner("contracts", "show", "C0003").output)["accounts"][0]["accountId"]
+    args = ("deposit", "--contract", "C0003", "--account", account, "--amount", "7000", "--edi", "INV9")
+    assert runner(*args, "--bank", "0005", "--branch", "001").exit_code == 0
+    db = connect(db_path)
+    found = db.conn.execute("SELECT bank_code, bank_name, branch_name FROM remitters").fetchall()
+    db.conn.close()
+    assert [tuple(r) for r in found] == [("0005", "ﾐﾂﾋﾞｼﾕ-ｴﾌｼﾞｴｲ", "ﾎﾝﾃﾝ")]
+    refused = runner(*args, "--bank", "0005")
+    assert refused.exit_code == 1 and refused.output.startswith("Error: invalid_parameter: paymentBranchCode")
+
+
 def test_reset(runner):
     result = runner("reset", "--seed", "5", "--start", "2026-06-01T09:00:00+09:00")
     assert result.output == "world demo (seed 5): contracts C0001, C0002, C0003\n"

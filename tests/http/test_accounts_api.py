@@ -3,9 +3,11 @@ parent/child visibility (§4(6))."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from sandbox.bank import accounts
+from sandbox.bank import accounts, statements
 from sandbox.store import connect, transaction
 from tests.conftest import START
 from tests.oauth_helpers import bearer, mint_tokens
@@ -109,8 +111,14 @@ def test_paging_500_at_a_time(client, viewer, db_path):
         client, viewer, "/accounts/transactions", accountId=account_id, nextItemKey=first["nextItemKey"]
     ).get_json()
     assert second["count"] == already + 120 and second["hasNext"] is False and "nextItemKey" not in second
-    amounts = [int(t["amount"]) for t in first["transactions"] + second["transactions"]]
+    lines = first["transactions"] + second["transactions"]
+    amounts = [int(t["amount"]) for t in lines]
     assert amounts[already:] == list(range(1, 621))
+    # 620 postings in the same microsecond: 20-digit keys from their time, ties one microsecond apart
+    keys = [t["itemKey"] for t in lines]
+    assert all(len(k) == 20 and k.isdigit() for k in keys) and keys == sorted(set(keys))
+    assert keys[already] == "20260401100000000000" and keys[-1] == "20260401100000000619"
+    assert first["nextItemKey"] == keys[499] and int(first["nextItemKey"]) > 2**63
 
 
 @pytest.mark.parametrize(
@@ -122,8 +130,6 @@ def test_paging_500_at_a_time(client, viewer, db_path):
         ({"dateTo": "yesterday"}, "dateTo"),
         ({"dateFrom": "2026-03-31", "dateTo": "2026-03-01"}, "dateFrom"),
         ({"dateTo": "2026-04-02"}, "dateTo"),
-        ({"nextItemKey": "abc"}, "nextItemKey"),
-        ({"nextItemKey": "9" * 40}, "nextItemKey"),
     ],
 )
 def test_transactions_bad_input(client, viewer, params, field):
@@ -133,6 +139,54 @@ def test_transactions_bad_input(client, viewer, params, field):
     assert answer.status_code == 400
     body = answer.get_json()
     assert body["errorCode"] == "invalid_parameter" and body["errorDetails"][0]["errorDetailsCode"] == field
+
+
+@pytest.mark.parametrize("key", ["abc", "9" * 40, "709", "20260401100000000", "2026040110000000000x"])
+def test_keys_that_are_not_20_digit_item_keys_are_refused(client, viewer, key):
+    """An integer cursor of an older sandbox, a key cut short or rounded: ``item_key_invalid``, never a page."""
+    answer = get(
+        client, viewer, "/accounts/transactions", accountId=first_account(client, viewer), nextItemKey=key
+    )
+    assert answer.status_code == 400
+    body = answer.get_json()
+    assert (
+        body["errorCode"] == "item_key_invalid"
+        and body["errorDetails"][0]["errorDetailsCode"] == "nextItemKey"
+    )
+
+
+def test_lines_run_in_contract_time_with_the_balance_following(client, viewer, db_path):
+    """A line written after another but stamped earlier (another contract's clock running behind) comes after
+    it, one microsecond on: order, keys and running balance agree, and keys do not depend on the range."""
+    account_id = first_account(client, viewer)
+    db = connect(db_path)
+    with transaction(db):
+        for at, amount in ((START, 100), (START - timedelta(hours=1), 7), (START + timedelta(seconds=1), 5)):
+            accounts.deposit(
+                db,
+                contract_id="C0003",
+                acct_id=account_id,
+                amount=amount,
+                remitter_kana="ﾃｽﾄ",
+                edi=None,
+                at=at,
+            )
+    db.conn.close()
+    body = get(
+        client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-03-01"
+    ).get_json()
+    tail = body["transactions"][-3:]
+    assert [(t["amount"], t["itemKey"]) for t in tail] == [
+        ("100", "20260401100000000000"),
+        ("7", "20260401100000000001"),
+        ("5", "20260401100001000000"),
+    ]
+    lines = body["transactions"]
+    for before, line in zip(lines, lines[1:], strict=False):
+        signed = int(line["amount"]) * (1 if line["transactionType"] == "1" else -1)
+        assert int(line["balance"]) == int(before["balance"]) + signed
+    today = get(client, viewer, "/accounts/transactions", accountId=account_id).get_json()["transactions"]
+    assert [t["itemKey"] for t in today[-3:]] == [t["itemKey"] for t in tail]
 
 
 def test_unknown_account(client, viewer):
@@ -176,7 +230,7 @@ def test_unicode_digits_in_the_paging_key_are_rejected(client, viewer):
         dateTo="2026-03-31",
         nextItemKey="²",
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 400 and answer.get_json()["errorCode"] == "item_key_invalid"
     assert answer.get_json()["errorDetails"][0]["errorDetailsCode"] == "nextItemKey"
 
 
@@ -188,3 +242,34 @@ def test_only_date_to_runs_from_the_first_transaction(client, viewer):
     assert body["transactions"] and body["transactions"][0]["valueDate"] == body["dateFrom"]
     empty = get(client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-04-01")
     assert empty.status_code == 200 and empty.get_json()["dateTo"] == "2026-04-01"
+
+
+def test_history_window_refuses_older_dates(client, control, viewer):
+    """``statementHistoryMonths`` 1 (the previous-month plan): from 2026-03-01 on, today being 2026-04-01."""
+    account_id = first_account(client, viewer)
+    control("PATCH", "/contracts/C0003/settings", {"statementHistoryMonths": 1}, status=200)
+    inside = get(client, viewer, "/accounts/transactions", accountId=account_id, dateFrom="2026-03-01")
+    assert inside.status_code == 200 and inside.get_json()["dateFrom"] == "2026-03-01"
+    for params in ({"dateFrom": "2026-02-28"}, {"dateTo": "2026-02-28"}):
+        answer = get(client, viewer, "/accounts/transactions", accountId=account_id, **params)
+        body = answer.get_json()
+        assert answer.status_code == 400 and body["errorCode"] == "statement_history_exceeded"
+        assert body["errorDetails"][0]["errorDetailsCode"] == next(iter(params))
+    only_to = get(
+        client, viewer, "/accounts/transactions", accountId=account_id, dateTo="2026-03-31"
+    ).get_json()
+    assert only_to["dateFrom"] == "2026-03-01"  # from the first transaction, but within the window
+
+
+@pytest.mark.parametrize(
+    "months, start", [(0, None), (1, "2026-03-01"), (12, "2025-04-01"), (15, "2025-01-01")]
+)
+def test_history_start(months, start):
+    found = statements.history_start(date(2026, 4, 30), months)
+    assert (found.isoformat() if found else None) == start
+
+
+@pytest.mark.parametrize("value", [-1, 121, "12", True, 1.5])
+def test_history_months_setting_is_checked(control, value):
+    answer = control("PATCH", "/contracts/C0003/settings", {"statementHistoryMonths": value}, status=400)
+    assert answer["errorCode"] == "invalid_parameter"

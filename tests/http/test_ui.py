@@ -223,7 +223,7 @@ def test_the_statement_pages_forward_and_back(client):
     following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = client.get(following).get_data(as_text=True)
     back = re.search(r'href="([^"]+)" rel="prev"', second).group(1).replace("&amp;", "&")
-    assert "after=" not in back or "after=0" in back
+    assert not re.search(r"after=\d", back)  # the first page: no key
     assert client.get(back).get_data(as_text=True).count('class="num credit"') == 50
     assert client.get(f"{UI}/contracts/C0001/accounts/999999999999").status_code == 404
 

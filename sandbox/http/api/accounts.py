@@ -11,15 +11,14 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox.bank import accounts, ledger
+from sandbox.bank import accounts, contracts, deposit_statement, statements
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.http.api import api_reply
-from sandbox.oauth.protect import current_token, require_scope
+from sandbox.oauth.protect import TokenContext, current_token, require_scope
 from sandbox.store import Database, get_db, rows
 
 bp = Blueprint("api_accounts", __name__)
-PAGE = 500  # statement lines per page (DESIGN §4)
 CURRENCY = {"currencyCode": "JPY", "currencyName": "日本円"}
 
 
@@ -47,35 +46,58 @@ def balances() -> Response:
 @bp.get("/accounts/transactions")
 @require_scope("account")
 def transactions() -> Response:
-    """Statement lines between two value dates, oldest first, at most 500 a page (``nextItemKey``)."""
-    ctx = current_token()
-    db = get_db()
-    account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
-    today = ctx.now.date()
-    date_to = _date("dateTo", today)
-    date_from = _date("dateFrom", _first_day(db, account["id"], date_to))
-    if date_from > date_to:
-        raise InvalidParameter("dateFrom must not be after dateTo", field="dateFrom")
-    if date_to > today:
-        raise InvalidParameter(
-            f"dateTo must not be after today ({today}) on the contract clock", field="dateTo"
-        )
-    after = _item_key()
-    lines = ledger.statement(
-        db, account["id"], date_from.isoformat(), date_to.isoformat(), after_id=after, limit=PAGE + 1
+    """Statement lines between two value dates in contract-time order, at most 500 a page (``nextItemKey``)."""
+    ctx, db = current_token(), get_db()
+    account, span, after = _statement_query(ctx, db)
+    page = statements.api_page(db, account["id"], span, after)
+    return api_reply(
+        _page_body(account, span, "transactions", [line_view(line) for line in page["lines"]], page), ctx.now
     )
-    page, more = lines[:PAGE], len(lines) > PAGE
-    body: dict[str, Any] = {
+
+
+@bp.get("/accounts/deposit-transactions")
+@require_scope("account")
+def deposit_transactions() -> Response:
+    """振込入金明細: incoming transfers only, with the remitter and paying bank, paged like statements."""
+    ctx, db = current_token(), get_db()
+    account, span, after = _statement_query(ctx, db)
+    page = deposit_statement.page(db, account["id"], span, after)
+    return api_reply(
+        _page_body(
+            account, span, "depositTransactions", [deposit_view(line) for line in page["lines"]], page
+        ),
+        ctx.now,
+    )
+
+
+def _page_body(
+    account: dict[str, Any],
+    span: tuple[date, date],
+    name: str,
+    items: list[dict[str, Any]],
+    page: dict[str, Any],
+) -> dict[str, Any]:
+    """A statement page's answer: the range used, the lines under ``name``, and the paging fields."""
+    return {
         "accountId": account["id"],
         **CURRENCY,
-        "dateFrom": date_from.isoformat(),
-        "dateTo": date_to.isoformat(),
-        "transactions": [line_view(line) for line in page],
-        "count": len(page),
-        "hasNext": more,
-        "nextItemKey": str(page[-1]["id"]) if more else None,
+        "dateFrom": span[0].isoformat(),
+        "dateTo": span[1].isoformat(),
+        name: items,
+        "count": len(items),
+        "hasNext": page["more"],
+        "nextItemKey": page["next"],
     }
-    return api_reply(body, ctx.now)
+
+
+def _statement_query(ctx: TokenContext, db: Database) -> tuple[dict[str, Any], tuple[date, date], str]:
+    """A statement request's account, value-date range (within the calling contract's history window) and
+    the key its page resumes after."""
+    account = accounts.get(db, ctx.visible_contract_ids, _required("accountId"))
+    after = statements.cursor(request.args.get("nextItemKey"))
+    months = contracts.settings(ctx.contract)["statementHistoryMonths"]
+    asked = (_date("dateFrom"), _date("dateTo"))
+    return account, statements.date_range(db, account["id"], ctx.now.date(), asked, months), after
 
 
 def _required(name: str) -> str:
@@ -85,29 +107,9 @@ def _required(name: str) -> str:
     return value
 
 
-def _date(name: str, default: date) -> date:
+def _date(name: str) -> date | None:
     value = request.args.get(name)
-    return default if value is None or value == "" else parse_day(value, name)
-
-
-def _first_day(db: Database, account_id: str, date_to: date) -> date:
-    """The default ``dateFrom``: today when ``dateTo`` is absent too, else the account's first value date
-    (only ``dateTo`` given means "from the first transaction to dateTo", as at the bank)."""
-    if not request.args.get("dateTo"):
-        return date_to
-    first = ledger.first_value_date(db, account_id)
-    return min(date_to, date.fromisoformat(first)) if first else date_to
-
-
-def _item_key() -> int:
-    value = request.args.get("nextItemKey")
-    if value is None:
-        return 0
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        raise InvalidParameter(
-            "nextItemKey must be the value of a previous page's nextItemKey", field="nextItemKey"
-        )
-    return int(value)
+    return None if value is None or value == "" else parse_day(value, name)
 
 
 def account_view(account: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +173,25 @@ def line_view(line: dict[str, Any]) -> dict[str, Any]:
         "amount": str(abs(line["amount"])),
         "balance": str(line["balance_after"]),
         "remarks": remarks,
-        "itemKey": str(line["id"]),
+        "itemKey": line["item_key"],
+    }
+    if line["edi"]:
+        view["ediInfo"] = line["edi"]
+    return view
+
+
+def deposit_view(line: dict[str, Any]) -> dict[str, Any]:
+    """One 振込入金明細 line; ``remarks`` reads ``振込 <EDI> <remitter>`` as the bank writes it."""
+    remitter = line["counterparty_kana"] or ""
+    view = {
+        "transactionDate": line["posted_at"][:10],
+        "valueDate": line["value_date"],
+        "amount": str(line["amount"]),
+        "applicantName": remitter,
+        "paymentBankName": line["paying"].bank_name,
+        "paymentBranchName": line["paying"].branch_name,
+        "remarks": " ".join(part for part in ("振込", line["edi"], remitter) if part),
+        "itemKey": line["item_key"],
     }
     if line["edi"]:
         view["ediInfo"] = line["edi"]

@@ -22,5 +22,6 @@ def deposit(contract_id: str) -> Response:
         data.get("amount"),
         data.get("remitterName", deposits.DEFAULT_REMITTER),
         field(data, "edi", required=False),
+        (data.get("paymentBankCode"), data.get("paymentBranchCode")),
     )
     return reply(done, 201)

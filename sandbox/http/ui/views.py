@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, abort, g, redirect, request, url_for
 
 from sandbox import clock
-from sandbox.bank import accounts, clocks, contract_views, contracts, statements
+from sandbox.bank import accounts, clocks, contract_views, contracts, itemkeys, statements
 from sandbox.errors import InvalidParameter
 from sandbox.http.control import auth, throttle
 from sandbox.http.ui import helpers, localize, session
@@ -115,9 +115,9 @@ def statement_page(contract_id: str, account_id: str) -> tuple[str, int]:
     today = now.date()
     date_from = _date_arg("from", today - timedelta(days=30))
     date_to = _date_arg("to", today)
-    after = request.args.get("after", "0")
-    after_id = int(after) if after.isascii() and after.isdigit() and len(after) <= 16 else 0
-    page = statements.page(db, account_id, date_from, date_to, after_id, PAGE_SIZE)
+    after = request.args.get("after", "")
+    after = after if itemkeys.well_formed(after) else ""  # a stale or hand-edited link starts over
+    page = statements.page(db, account_id, date_from, date_to, after, PAGE_SIZE)
     return render("statement.html", c=c, account=account, page=page, tab="overview")
 
 
