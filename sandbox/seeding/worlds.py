@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from flask import current_app, has_app_context
 
-from sandbox import clock, config
+from sandbox import clock, config, store
 from sandbox.bank import ledger
 from sandbox.errors import ContractExists, UnknownWorld
 from sandbox.seeding import clients, templates, transfers
@@ -92,9 +92,9 @@ def reset(
     is a new world, so it is generated.
     """
     spec = load_spec(world)
-    if (
-        start is None or not use_template or db.conn.in_transaction
-    ):  # ATTACH cannot run inside the caller's transaction
+    store.wipe_file(store.log_path(store.main_path(db)))  # the request log's own file is cleared too
+    # ATTACH cannot run inside the caller's transaction: then, or at "now", the world is generated
+    if start is None or not use_template or db.conn.in_transaction:
         return _generate(new_world(db, world, spec, seed, start, frozen), spec)
     version = db.conn.execute("PRAGMA user_version").fetchone()[0]
     name = templates.key(world, spec, seed, start.astimezone(clock.JST).isoformat(), frozen, version)
