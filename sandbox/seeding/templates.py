@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -38,6 +39,7 @@ class Template:
 _lock = threading.Lock()
 _cache: OrderedDict[str, Template] = OrderedDict()
 _dir: list[Path] = []
+_owner = [os.getpid()]  # a forked worker starts its own templates and never deletes its parent's
 
 
 def key(*parts: Any) -> str:
@@ -49,6 +51,10 @@ def key(*parts: Any) -> str:
 def obtain(name: str, build: Callable[[Database], dict[str, Any]]) -> Template:
     """The template ``name``, built now by ``build(db)`` on a fresh migrated file if this process has none."""
     with _lock:
+        if _owner[0] != os.getpid():
+            _owner[0] = os.getpid()
+            _cache.clear()
+            _dir.clear()
         found = _cache.get(name)
         if found is not None:
             _cache.move_to_end(name)
@@ -98,8 +104,13 @@ def _has_sequence(conn: sqlite3.Connection) -> bool:
 def _directory() -> Path:
     if not _dir:
         _dir.append(Path(tempfile.mkdtemp(prefix="web21-sandbox-templates-")))
-        atexit.register(shutil.rmtree, _dir[0], ignore_errors=True)
+        atexit.register(_remove, _dir[0], os.getpid())
     return _dir[0]
+
+
+def _remove(directory: Path, owner: int) -> None:
+    if os.getpid() == owner:  # atexit handlers are inherited by forked children
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _drop(template: Template) -> None:

@@ -58,3 +58,24 @@ def test_reset_from_template_wipes_what_was_added(
         seeding.add_contracts(db, ["Z0001"], start=START, frozen=True)
     db.conn.close()
     assert _world(path) == before
+
+
+def test_a_forked_child_builds_its_own_templates_and_leaves_the_parents(tmp_path: Path) -> None:
+    import os
+
+    _world(tmp_path / "parent.db")
+    parent_dir, parent_pid = templates._directory(), os.getpid()
+    parent_files = sorted(p.name for p in parent_dir.iterdir())
+    pid = os.fork()
+    if pid == 0:  # the child: builds its own, and the exit handler it inherited spares the parent's
+        try:
+            _world(tmp_path / "child.db")
+            templates._remove(parent_dir, parent_pid)
+            own = templates._directory()
+            templates._remove(own, os.getpid())  # os._exit skips the child's own exit handler
+            os._exit(0 if own != parent_dir else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert sorted(p.name for p in parent_dir.iterdir()) == parent_files
