@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, report, servers
+from benchmarks import api, bulk, figures, load, local, report, resets, servers
 from benchmarks.report import Figure
 
 
@@ -52,6 +52,9 @@ class Bench:
         self.figures.append(local.seed(self.seeded))
         self.say("moving a clock one year")
         self.figures.append(local.clock_year(self.seeded, self.work / "clock.db"))
+        self.say("fresh contracts and demo resets")
+        self.figures.append(resets.fresh_contract(self.work / "contracts.db"))
+        self.figures.append(resets.demo_reset(self.work / "reset.db"))
         served, base_db = self.work / "served.db", self.work / "baseline.db"
         shutil.copyfile(self.seeded, served)
         shutil.copyfile(self.seeded, base_db)

@@ -155,6 +155,29 @@ def wipe(db: Database) -> None:
         db.conn.execute("DELETE FROM sqlite_sequence")
 
 
+def main_path(db: Database) -> str:
+    """The file of ``db``'s main database ("" for an in-memory one)."""
+    return str(db.conn.execute("PRAGMA database_list").fetchone()[2] or "")
+
+
+def log_path(path: str | Path) -> str:
+    """The request log's own SQLite file beside the store at ``path``: logging a request never takes
+    the bank's write lock (``sandbox/wire/logfile.py`` owns its schema)."""
+    return ":memory:" if str(path) in ("", ":memory:") else f"{path}.requests.db"
+
+
+def wipe_file(path: str | Path) -> None:
+    """Delete every row of every table of the SQLite file at ``path``, if there is one (used by reset)."""
+    if str(path) == ":memory:" or not Path(path).exists():
+        return
+    db = connect(path)
+    try:
+        with transaction(db):
+            wipe(db)
+    finally:
+        db.conn.close()
+
+
 def row(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
     found = db.conn.execute(sql, params).fetchone()
     return dict(found) if found is not None else None

@@ -27,6 +27,7 @@ class SandboxServer(BaseApplication):
         database = self.application.config.get("DATABASE")
         if database and str(database) != ":memory:":
             store.start_checkpointer(database)
+            store.start_checkpointer(store.log_path(database))  # the request log's own file
 
     def load(self) -> Flask:
         return self.application

@@ -7,6 +7,8 @@ Statements are computed in memory and written with ``executemany``: a year for 1
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -17,10 +19,10 @@ from typing import Any
 import yaml
 from flask import current_app, has_app_context
 
-from sandbox import clock, config
+from sandbox import clock, config, store
 from sandbox.bank import ledger
 from sandbox.errors import ContractExists, UnknownWorld
-from sandbox.seeding import clients, transfers
+from sandbox.seeding import clients, templates, transfers
 from sandbox.seeding.build import build
 from sandbox.seeding.model import World, new_world
 from sandbox.store import Database, set_meta, transaction, wipe
@@ -48,6 +50,13 @@ def load_spec(name: str) -> dict[str, Any]:
     path = seed_dir() / f"{name}.yaml"
     if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
         raise UnknownWorld(f"no world {name!r}; known: {', '.join(world_names())}", field="world")
+    stat = path.stat()
+    return copy.deepcopy(_parsed(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    """The YAML of a world file, parsed once per version of the file (parsing costs ~10 ms a call)."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -67,19 +76,54 @@ def _populate(world: World, specs: list[dict[str, Any]]) -> None:
 
 
 def reset(
-    db: Database, world: str = "demo", seed: int = 21, start: datetime | None = None, *, frozen: bool = False
+    db: Database,
+    world: str = "demo",
+    seed: int = 21,
+    start: datetime | None = None,
+    *,
+    frozen: bool = False,
+    use_template: bool = True,
 ) -> World:
     """Replace everything in the store with a freshly generated world, in one transaction.
 
-    Contract clocks start at ``start`` (default: now), running, or ``frozen`` there.
+    Contract clocks start at ``start`` (default: now), running, or ``frozen`` there. With a given
+    ``start`` the world is built once per process into a template and later resets copy its rows
+    (:mod:`sandbox.seeding.templates`; ``use_template=False`` generates anyway). At "now" every reset
+    is a new world, so it is generated.
     """
     spec = load_spec(world)
+    store.wipe_file(store.log_path(store.main_path(db)))  # the request log's own file is cleared too
+    # ATTACH cannot run inside the caller's transaction: then, or at "now", the world is generated
+    if start is None or not use_template or db.conn.in_transaction:
+        return _generate(new_world(db, world, spec, seed, start, frozen), spec)
+    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    name = templates.key(world, spec, seed, start.astimezone(clock.JST).isoformat(), frozen, version)
+    template = templates.obtain(
+        name, lambda tdb: _summary(_generate(new_world(tdb, world, spec, seed, start, frozen), spec))
+    )
+    templates.copy_into(db, template)
     built = new_world(db, world, spec, seed, start, frozen)
-    with transaction(db):
-        wipe(db)
-        _populate(built, _contract_specs(spec))
-        set_meta(db, "world", json.dumps(_meta(built), ensure_ascii=False))
+    summary = copy.deepcopy(template.summary)
+    built.contracts, built.credentials, built.extras = (
+        summary["contracts"],
+        summary["credentials"],
+        summary["extras"],
+    )
     return built
+
+
+def _generate(built: World, spec: dict[str, Any]) -> World:
+    """Wipe ``built.db`` and generate the world into it, in one transaction."""
+    with transaction(built.db):
+        wipe(built.db)
+        _populate(built, _contract_specs(spec))
+        set_meta(built.db, "world", json.dumps(_meta(built), ensure_ascii=False))
+    return built
+
+
+def _summary(built: World) -> dict[str, Any]:
+    """What a reset answers besides the rows: the contracts built and the demo credentials and clients."""
+    return {"contracts": built.contracts, "credentials": built.credentials, "extras": built.extras}
 
 
 def _meta(world: World) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from sandbox import clock, store
 from sandbox.errors import BankError
 from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
-from sandbox.wire import engine, gate, requestlog, rules
+from sandbox.wire import engine, gate, logfile, requestlog, rules
 from sandbox.wire.connection import client_socket, drop, status_line
 from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable
 from sandbox.wire.identify import Who, identify
@@ -275,7 +275,9 @@ class Exchange:
             latency_ms=(time.perf_counter() - self.started) * 1000,
         )
         try:
-            requestlog.write(self.layer.db(), self.entry, self.layer.app.config["REQUEST_LOG_MAX_ROWS"])
+            config = self.layer.app.config
+            log = logfile.open_for(config["DATABASE"])
+            requestlog.write(self.layer.db(), log, self.entry, config["REQUEST_LOG_MAX_ROWS"])
         except Exception:  # the log must not break the API it observes
             logger.exception("request log write failed")
 

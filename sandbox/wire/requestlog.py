@@ -43,12 +43,10 @@ COLUMNS = (
     "retry_after",
     "account_id",
 )
-# The activity mark places a request after the state changes it caused when the contract clock is
-# frozen and everything happens at the same contract instant (see timeline.py).
-_INSERT = (
-    f"INSERT INTO request_log ({', '.join(COLUMNS)}, activity_mark)"
-    f" VALUES ({', '.join('?' for _ in COLUMNS)}, (SELECT max(id) FROM activity))"
-)
+# The activity mark (the bank's last activity id, read just before the write) places a request after the
+# state changes it caused when the contract clock is frozen and everything happens at one contract instant
+# (see timeline.py).
+_INSERT = f"INSERT INTO request_log ({', '.join(COLUMNS)}, activity_mark) VALUES ({', '.join('?' for _ in COLUMNS)}, ?)"
 
 
 def digest(body: bytes, content_type: str | None) -> str | None:
@@ -80,17 +78,19 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
     }
 
 
-def write(db: Database, entry: dict[str, Any], max_rows: int) -> int:
-    """Append one entry (autocommit, one statement) and now and then trim the oldest rows."""
-    cursor = db.conn.execute(_INSERT, [entry.get(c) for c in COLUMNS])
+def write(db: Database, log: Database, entry: dict[str, Any], max_rows: int) -> int:
+    """Append one entry to ``log`` (autocommit, one statement: visible to every reader once it returns),
+    marked with ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows."""
+    mark = db.conn.execute("SELECT max(id) FROM activity").fetchone()[0]
+    cursor = log.conn.execute(_INSERT, [*(entry.get(c) for c in COLUMNS), mark])
     new_id = cursor.lastrowid or 0
     if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
-        db.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
+        log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
     return new_id
 
 
 def query(
-    db: Database,
+    log: Database,
     *,
     contract_id: str | None = None,
     after_id: int | None = None,
@@ -98,7 +98,7 @@ def query(
     path: str | None = None,
     faulted: bool = False,
 ) -> list[dict[str, Any]]:
-    """Entries in id order: those after ``after_id``, else the latest ``limit``."""
+    """Entries of ``log`` (``logfile.beside(db)``) in id order: those after ``after_id``, else the latest ``limit``."""
     where, params = ["1 = 1"], []
     if contract_id is not None:
         where.append("contract_id = ?")
@@ -110,9 +110,9 @@ def query(
         where.append("fault IS NOT NULL")
     if after_id is not None:
         sql = f"SELECT * FROM request_log WHERE {' AND '.join(where)} AND id > ? ORDER BY id LIMIT ?"
-        return rows(db, sql, [*params, after_id, limit])
+        return rows(log, sql, [*params, after_id, limit])
     sql = f"SELECT * FROM request_log WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
-    return list(reversed(rows(db, sql, [*params, limit])))
+    return list(reversed(rows(log, sql, [*params, limit])))
 
 
 def public(entry: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.store import Database, row, rows
+from sandbox.wire import logfile
 
 Entry = dict[str, Any]
 OUTCOMES = {
@@ -80,8 +81,8 @@ def _latest(
 
 
 def _requests(db: Database, contract_id: str, bounds: tuple[str, str], limit: int) -> list[Entry]:
-    found = _latest(
-        db,
+    found = _latest(  # the log's own file (logfile.py): read beside the bank's rows, merged below
+        logfile.beside(db),
         "SELECT at, * FROM request_log WHERE contract_id = ? AND at BETWEEN ? AND ?",
         contract_id,
         bounds,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from sandbox import create_app
-from sandbox.store import connect
+from sandbox.store import connect, log_path
 from sandbox.wire.requestlog import digest
 from tests.conftest import ADMIN_KEY, Control
 from tests.oauth_helpers import bearer, demo_client, mint_tokens
@@ -60,7 +60,7 @@ def test_no_secret_is_stored(client, control, db_path):
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
         auth=(demo["clientId"], demo["demoClientSecret"]),
     )
-    db = connect(db_path)
+    db = connect(log_path(db_path))
     logged = repr([tuple(r) for r in db.conn.execute("SELECT * FROM request_log")])
     db.conn.close()
     assert "c0001-viewer" in logged and len(logged) > 500

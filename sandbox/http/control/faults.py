@@ -14,7 +14,7 @@ from sandbox.http.control import auth
 from sandbox.http.web import MAX_INT, int_arg, json_body, reply
 from sandbox.incidents import lifecycle as incidents
 from sandbox.store import get_db
-from sandbox.wire import requestlog, rule_admin, timeline
+from sandbox.wire import logfile, requestlog, rule_admin, timeline
 from sandbox.wire import rules as faults
 
 bp = Blueprint("faults", __name__)
@@ -60,7 +60,7 @@ def list_requests() -> Response:
             raise SandboxForbidden(f"this key belongs to contract {g.control_contract}")
         contract_id = g.control_contract
     found = requestlog.query(
-        get_db(),
+        logfile.beside(get_db()),
         contract_id=contract_id,
         after_id=_int_arg("afterId", None, 0),
         limit=_int_arg("limit", 100, 1, 1000),
