@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox import clock
+from sandbox.bank import keys
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.errors import InvalidParameter
 from sandbox.incidents.errors import IncidentNotApplicable
@@ -35,10 +36,10 @@ def rotate(db: Database, contract: dict[str, Any], params: dict[str, Any], at: d
     )
     rotated = []
     for client_id in targets:
-        old = [k["kid"] for k in clients.keys(db, client_id) if not k["retired_at"]]
-        new = clients.add_key(db, client_id, at)
+        old = [k["kid"] for k in keys.keys(db, client_id) if not k["retired_at"]]
+        new = keys.add_key(db, client_id, at)
         for kid in old:
-            clients.retire_key(db, kid, retire_at)
+            keys.retire_key(db, kid, retire_at)
         rotated.append(
             {
                 "clientId": client_id,

@@ -21,12 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from sandbox import clock, events
 from sandbox.bank import users
-from sandbox.bank.keys import KEY_BYTES as KEY_BYTES  # the key store is the bank's (§5(2)②), re-exported
-from sandbox.bank.keys import add_key, current_key
-from sandbox.bank.keys import find_key as find_key
-from sandbox.bank.keys import key_bytes as key_bytes
-from sandbox.bank.keys import keys as keys
-from sandbox.bank.keys import retire_key as retire_key
+from sandbox.bank.keys import add_key, current_key  # the key store is the bank's (§5(2)②)
 from sandbox.errors import InvalidParameter
 from sandbox.oauth import scopes
 from sandbox.oauth.errors import ClientNotFound, RedirectUriInvalid

@@ -119,7 +119,7 @@ class Exchange:
         Only a declared length, or a chunked body the server has already delimited, is read: a bare
         socket stream (Werkzeug's dev server) would block until the client hangs up.
         """
-        limit = self.layer.app.config.get("MAX_CONTENT_LENGTH") or 8 * 1024 * 1024
+        limit = self.layer.app.config["MAX_CONTENT_LENGTH"]  # set by create_app from MAX_BODY
         length = self.environ.get("CONTENT_LENGTH") or ""
         declared = int(length) if length.isascii() and length.isdigit() else None
         chunked = "chunked" in self.environ.get("HTTP_TRANSFER_ENCODING", "").lower()

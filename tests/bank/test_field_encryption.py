@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from sandbox import clock
-from sandbox.oauth import clients
+from sandbox.bank import keys
 from sandbox.store import connect, transaction
 from tests.conftest import START
 from tests.transfer_helpers import OTHER_BANK, Bank, seal, unseal
@@ -80,7 +80,7 @@ def test_a_retired_key_after_its_grace_period(bank, db_path, control):
     kid, key = bank.client_key("C0003")
     db = connect(db_path)
     with transaction(db):
-        new = clients.add_key(db, _client_id(control), START)
+        new = keys.add_key(db, _client_id(control), START)
         # a rotation with a grace period: the old key keeps working for one more hour of contract time
         db.conn.execute(
             "UPDATE oauth_client_keys SET retired_at = ? WHERE kid = ?",

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response
 
 from sandbox import clock
-from sandbox.bank import contracts, users
+from sandbox.bank import contracts, keys, users
 from sandbox.errors import InvalidParameter
 from sandbox.fields import field
 from sandbox.http.control import auth
@@ -53,15 +53,15 @@ def show_client(contract_id: str, client_id: str) -> Response:
     auth.allow_contract(contract_id)
     db = get_db()
     found = clients.get(db, client_id, contract_id)
-    keys = [
+    issued = [
         {
             "keyId": k["kid"],
             "encryptionKey": k["key"],
             **({"retiredAt": _api(k["retired_at"])} if k["retired_at"] else {}),
         }
-        for k in clients.keys(db, client_id)
+        for k in keys.keys(db, client_id)
     ]
-    return reply({**clients.public_view(db, found), "keys": keys})
+    return reply({**clients.public_view(db, found), "keys": issued})
 
 
 @bp.post("/contracts/<contract_id>/authorizations")

@@ -45,8 +45,8 @@ def failed() -> None:
     with transaction(db):
         found = row(db, "SELECT failures, first_at FROM key_failures WHERE client = ?", (client,))
         fresh = found is None or clock.from_db(found["first_at"]) + WINDOW <= now
-        failures = 1 if fresh or found is None else found["failures"] + 1
-        first = now if fresh or found is None else clock.from_db(found["first_at"])
+        failures = 1 if fresh else found["failures"] + 1
+        first = now if fresh else clock.from_db(found["first_at"])
         locked = clock.to_db(now + LOCKOUT) if failures >= LIMIT else None
         db.conn.execute(
             "INSERT OR REPLACE INTO key_failures (client, failures, first_at, locked_until) VALUES (?, ?, ?, ?)",
