@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, peer, report, resets, servers
+from benchmarks import api, bulk, figures, load, local, peer, report, resets, scale, servers
 from benchmarks.report import Figure
 
 
@@ -80,6 +80,8 @@ class Bench:
             self.figures.append(memory(sandbox, baseline))  # before the bulk request's 4 MB body
             self.say("a 9,999-item bulk transfer: request, then the clock move executing it")
             self.figures.extend(bulk.figures(api.Client(sandbox.port), served))
+            self.say(f"{scale.PARTICIPANTS} workshop participants at once, another tenant reading")
+            self.figures.append(scale.workshop(sandbox.port, served, self.args.seconds, self.args.generator))
         finally:
             sandbox.stop()
             baseline.stop()
