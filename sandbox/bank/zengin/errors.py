@@ -16,7 +16,8 @@ class ZenginFileInvalid(BankError):
     message_ja = "全銀ファイルに誤りがあります。"
     message_en = "The Zengin file has errors; nothing was created."
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        problems = problems or []
         records = len({p.record for p in problems if p.record is not None})
         super().__init__(f"{len(problems)} problem(s) in {records} record(s)", field="file")
         self.problems = problems
@@ -24,10 +25,3 @@ class ZenginFileInvalid(BankError):
     def body(self) -> dict[str, Any]:
         return {**super().body(), "fileErrorDetails": [p.public() for p in self.problems]}
 
-
-class ZenginFileKindUnknown(BankError):
-    """A download asked for a file kind the sandbox does not write (03, 01 or the 総合振込 result)."""
-
-    code, status = "zengin_file_kind_unknown", 404
-    message_ja = "指定された種別の全銀ファイルはありません。"
-    message_en = "No such Zengin file kind (03 入出金取引明細, 01 振込入金通知)."

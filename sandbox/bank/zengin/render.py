@@ -160,3 +160,19 @@ def _notice_line(number: int, line: dict[str, Any]) -> dict[str, Any]:
         "payingBranch": text(line["paying"].branch_name),
         "edi": text(line["edi"]),
     }
+
+
+DOWNLOADS = {"03": statement_file, "01": notice_file}  # 種別コード → the file's writer
+FILE_NAMES = {"03": "nyushukkin", "01": "furikomi-nyukin"}
+
+
+def download(
+    db: Database, account: dict[str, Any], kind: str, span: tuple[date, date], now: datetime
+) -> bytes:
+    """The 03 or 01 file of ``account`` over ``span`` (value dates, both included)."""
+    return DOWNLOADS[kind](db, account, span, now)
+
+
+def file_name(kind: str, account: dict[str, Any], span: tuple[date, date]) -> str:
+    """The name a download is offered under, e.g. ``nyushukkin-791011571600-20260301-20260331.txt``."""
+    return f"{FILE_NAMES[kind]}-{account['id']}-{span[0]:%Y%m%d}-{span[1]:%Y%m%d}.txt"
