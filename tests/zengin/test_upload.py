@@ -126,7 +126,9 @@ def test_designated_date_not_a_business_day(client, account_id):
 
 
 def test_designated_date_too_late(client, account_id):
-    (found,) = _header_with(client, account_id, "designatedDate", b"0401")  # today: the lead day was yesterday
+    (found,) = _header_with(
+        client, account_id, "designatedDate", b"0401"
+    )  # today: the lead day was yesterday
     assert found["code"] == "too_late" and found["field"] == "振込指定日"
 
 
@@ -168,3 +170,18 @@ def test_codec_refuses_what_it_cannot_write():
         codec.encode(layouts.TRANSFER_TRAILER, {"totalCount": 1_000_000})
     assert render.era(render.date(2026, 4, 1)) == "080401"
     assert render.era(render.date(2019, 4, 30)) == "310430"
+
+
+def test_a_9999_item_file_uploads_and_one_bad_record_creates_nothing(client, db_path, account_id):
+    data = sample(client, account_id, items="9999")
+    records = lines(data)
+    assert len(records) == 10_002
+    bad = list(records)
+    bad[5000] = put(bad[5000], layouts.TRANSFER_DATA, "accountNumber", b"12345X7")
+    before = count_bulk(db_path)
+    found = problems_of(upload(client, b"\r\n".join(bad) + b"\r\n"))
+    assert [(p["record"], p["position"], p["code"]) for p in found] == [(5001, 44, "not_numeric")]
+    assert count_bulk(db_path) == before
+    created = upload(client, data)
+    assert created.status_code == 201 and created.get_json()["totalCount"] == "9999"
+    assert count_bulk(db_path) == before + 1

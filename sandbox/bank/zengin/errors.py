@@ -17,7 +17,7 @@ class ZenginFileInvalid(BankError):
     message_en = "The Zengin file has errors; nothing was created."
 
     def __init__(self, problems: list[Problem] | None = None) -> None:
-        problems = problems or []
+        problems = sorted(problems or [], key=lambda p: (p.record or 0, p.position or 0))
         records = len({p.record for p in problems if p.record is not None})
         super().__init__(f"{len(problems)} problem(s) in {records} record(s)", field="file")
         self.problems = problems
