@@ -55,10 +55,10 @@ def test_sample_uploads_and_executes_as_one_bulk_request(client, bank, control, 
     assert all(len(line) == 120 for line in lines(data)) and data.endswith(b"\r\n")
     created = upload(client, data, accountId=account_id)
     assert created.status_code == 201, created.get_json()
-    shown = created.get_json()
+    shown = created.get_json()["bulkTransfer"]
     items = len(lines(data)) - 3
     assert shown["transferStatus"] == "2" and shown["totalCount"] == str(items)
-    assert shown["transferDesignatedDate"] == "2026-04-02" and shown["applicantLoginId"] == "c0001-clerk"
+    assert shown["transferDesignatedDate"] == "2026-04-02" and created.get_json()["applicantLoginId"] == "c0001-clerk"
     approved = bank.post(
         "/bulktransfer/approval",
         {"accountId": account_id, "applyNo": shown["applyNo"], "decision": "approve"},
@@ -75,7 +75,7 @@ def test_without_crlf_and_with_trailing_eof_mark(client, account_id):
     data = sample(client, account_id, crlf="false", items="3") + b"\x1a"
     assert len(data) == 120 * 6 + 1
     created = upload(client, data)
-    assert created.status_code == 201 and created.get_json()["totalCount"] == "3"
+    assert created.status_code == 201 and created.get_json()["bulkTransfer"]["totalCount"] == "3"
 
 
 def problems_of(response) -> list[dict]:
@@ -183,5 +183,5 @@ def test_a_9999_item_file_uploads_and_one_bad_record_creates_nothing(client, db_
     assert [(p["record"], p["position"], p["code"]) for p in found] == [(5001, 44, "not_numeric")]
     assert count_bulk(db_path) == before
     created = upload(client, data)
-    assert created.status_code == 201 and created.get_json()["totalCount"] == "9999"
+    assert created.status_code == 201 and created.get_json()["bulkTransfer"]["totalCount"] == "9999"
     assert count_bulk(db_path) == before + 1

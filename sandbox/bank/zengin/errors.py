@@ -24,4 +24,3 @@ class ZenginFileInvalid(BankError):
 
     def body(self) -> dict[str, Any]:
         return {**super().body(), "fileErrorDetails": [p.public() for p in self.problems]}
-

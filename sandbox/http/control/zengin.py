@@ -57,7 +57,8 @@ def upload_file(contract_id: str) -> Response:
     data = request.get_data(cache=False)
     opts = {"account_id": request.args.get("accountId") or None, "name": request.args.get("name") or None}
     req = upload.upload(db, contract, data, actor, now, **opts)
-    return reply({**base(now), **summary(req), "resultCode": "2", "applicantLoginId": actor.login_id}, 201)
+    shown = {**summary(req), "resultCode": "2"}
+    return reply({**base(now), "applicantLoginId": actor.login_id, "bulkTransfer": shown}, 201)
 
 
 def _account(db: Database, contract_id: str, account_id: str | None) -> dict[str, Any]:
