@@ -58,7 +58,10 @@ def test_sample_uploads_and_executes_as_one_bulk_request(client, bank, control, 
     shown = created.get_json()["bulkTransfer"]
     items = len(lines(data)) - 3
     assert shown["transferStatus"] == "2" and shown["totalCount"] == str(items)
-    assert shown["transferDesignatedDate"] == "2026-04-02" and created.get_json()["applicantLoginId"] == "c0001-clerk"
+    assert (
+        shown["transferDesignatedDate"] == "2026-04-02"
+        and created.get_json()["applicantLoginId"] == "c0001-clerk"
+    )
     approved = bank.post(
         "/bulktransfer/approval",
         {"accountId": account_id, "applyNo": shown["applyNo"], "decision": "approve"},
@@ -185,3 +188,35 @@ def test_a_9999_item_file_uploads_and_one_bad_record_creates_nothing(client, db_
     created = upload(client, data)
     assert created.status_code == 201 and created.get_json()["bulkTransfer"]["totalCount"] == "9999"
     assert count_bulk(db_path) == before + 1
+
+
+def test_more_items_than_the_contract_allows(client, control, account_id):
+    data = sample(client, account_id, items="3")
+    control("PATCH", "/contracts/C0001/settings", {"bulkTransferMaxItems": 2})
+    (found,) = problems_of(upload(client, data))
+    assert found["code"] == "too_many_items" and "record" not in found
+
+
+def test_a_refusal_of_the_domain_names_the_record_and_field(client, account_id):
+    from sandbox.bank.transfers.errors import TransferItemInvalid
+    from sandbox.bank.zengin import transferfile
+    from sandbox.bank.zengin import upload as file_upload
+
+    file = transferfile.read_transfer(sample(client, account_id, items="2"))
+    refused = TransferItemInvalid(
+        "1 of 2 items are invalid",
+        field="transfers",
+        transfer_details=[
+            {
+                "itemId": "2",
+                "errorDetails": [{"errorDetailsCode": "transferAmount", "errorDetailsMessage": "too much"}],
+            }
+        ],
+    )
+    (found,) = file_upload.translate(refused, file)
+    assert (found.record, found.position, found.field, found.code) == (
+        3,
+        81,
+        "振込金額",
+        "transfer_item_invalid",
+    )

@@ -256,6 +256,15 @@ NOTICE = {layout.kind: layout for layout in (NOTICE_HEADER, NOTICE_DATA, NOTICE_
 FILES = {"21": TRANSFER, "11": TRANSFER, "12": TRANSFER, "03": STATEMENT, "01": NOTICE}
 
 
+def markdown(layout: Layout) -> str:
+    """The layout as the Markdown table docs/zengin.md prints (a test keeps the two the same)."""
+    rows = [f"**{layout.name}** ({layout.length} bytes)", "", "| pos | field | key | kind | bytes | value |"]
+    rows.append("|---|---|---|---|---|---|")
+    for f in layout.fields:
+        rows.append(f"| {f.start} | {f.name} | `{f.key}` | {f.kind} | {f.length} | {f.fixed or ''} |")
+    return "\n".join(rows)
+
+
 def check(layout: Layout) -> None:
     """Fields in order, each starting where the previous ended, the last ending at the record's length."""
     position = 1
