@@ -128,6 +128,13 @@ def test_designated_date_not_a_business_day(client, account_id):
     assert found["code"] == "not_business_day" and (found["record"], found["position"]) == (1, 55)
 
 
+def test_designated_date_not_a_date(client, account_id):
+    (found,) = _header_with(client, account_id, "designatedDate", b"0230")
+    assert found["code"] == "value" and (found["record"], found["position"]) == (1, 55)
+    (found,) = _header_with(client, account_id, "designatedDate", b"1301")
+    assert found["code"] == "value" and "1301" in found["message"]
+
+
 def test_designated_date_too_late(client, account_id):
     (found,) = _header_with(
         client, account_id, "designatedDate", b"0401"
@@ -220,3 +227,27 @@ def test_a_refusal_of_the_domain_names_the_record_and_field(client, account_id):
         "振込金額",
         "transfer_item_invalid",
     )
+
+
+def test_mangled_files_are_refused_never_a_500(client, db_path, account_id):
+    import random
+
+    rng = random.Random(11)
+    data = sample(client, account_id, items="3")
+    before = count_bulk(db_path)
+    created = 0
+    for _ in range(60):
+        mangled = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            where = rng.randrange(len(mangled))
+            choice = rng.random()
+            if choice < 0.6:
+                mangled[where] = rng.randrange(256)
+            elif choice < 0.8:
+                del mangled[where]
+            else:
+                mangled.insert(where, rng.randrange(256))
+        answer = upload(client, bytes(mangled))
+        assert answer.status_code in (201, 400), answer.get_data(as_text=True)
+        created += answer.status_code == 201
+    assert count_bulk(db_path) == before + created

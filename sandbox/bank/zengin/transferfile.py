@@ -49,14 +49,11 @@ def _bad(rec: Record, layout: layouts.Layout, key: str, code: str, message: str)
 
 
 def _header(rec: Record) -> list[Problem]:
-    """種別コード 21, 11 or 12; a designated date MMDD that is a day of the calendar."""
+    """種別コード 21, 11 or 12 and a 振込依頼人名 (振込指定日 is checked on the calendar by the upload)."""
     layout, values, problems = layouts.TRANSFER_HEADER, rec.values, []
     if "typeCode" not in rec.bad and values["typeCode"] not in KINDS:
         message = f"{values['typeCode']!r} is not 21 (総合振込), 11 (給与振込) or 12 (賞与振込)"
         problems.append(_bad(rec, layout, "typeCode", "value", message))
-    mmdd = values["designatedDate"]
-    if "designatedDate" not in rec.bad and not (1 <= int(mmdd[:2]) <= 12 and 1 <= int(mmdd[2:]) <= 31):
-        problems.append(_bad(rec, layout, "designatedDate", "value", f"{mmdd!r} is not a date MMDD"))
     if "remitterName" not in rec.bad and not values["remitterName"]:
         problems.append(_bad(rec, layout, "remitterName", "value", "振込依頼人名 is blank"))
     return problems

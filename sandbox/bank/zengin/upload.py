@@ -93,7 +93,7 @@ def designated_date(
         if day >= today:
             break
     if day is None or day < today:
-        return None, []  # not a day of the calendar: reported by the file's own checks
+        return None, [_at(header, HEADER, "designatedDate", "value", f"{mmdd!r} is not a date MMDD")]
     if not calendar.is_business_day(day):
         why = f"{day.isoformat()} is not a business day ({calendar.holiday_name(day) or 'weekend'})"
         return None, [_at(header, HEADER, "designatedDate", "not_business_day", why)]
@@ -130,10 +130,8 @@ def check(
         return file, None, None
     account, found = remitter_account(db, contract, file.header, account_id)
     file.problems += found
-    type_code = file.header.values["typeCode"]
-    if type_code in timing.KINDS:
-        day, found = designated_date(contract, file.header, type_code, now)
-        file.problems += found
+    day, found = designated_date(contract, file.header, file.header.values["typeCode"], now)
+    file.problems += found
     file.problems += bank_problems(file.items)
     try:
         timing.check_count(contract, len(file.items))
