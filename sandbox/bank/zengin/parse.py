@@ -78,30 +78,27 @@ def read(data: bytes, table: dict[str, Layout]) -> Parsed:
         bad = {f.key for f in layout.fields if f.name in names}
         parsed.records.append(Record(number, kind, values, bad))
         parsed.problems += found
-    if not parsed.problems or parsed.records:
-        parsed.problems += _shape(parsed.records, len(lines))
+    if lines:
+        parsed.problems += _shape(parsed.records)
     return parsed
 
 
-def _shape(records: list[Record], count: int) -> list[Problem]:
-    """One header first, data records, one trailer, one end record last — each misplaced record named."""
-    expected = ["1"] + ["2"] * max(count - 3, 0) + ["8", "9"]
-    if count < 3:
-        return [Problem(None, None, None, "file_shape", f"{count} record(s): a file needs 1, 2…, 8 and 9")]
-    problems = []
-    for rec in records:
-        want = expected[rec.number - 1] if rec.number <= len(expected) else "9"
-        if rec.kind != want:
-            problems.append(
-                Problem(
-                    rec.number,
-                    1,
-                    "データ区分",
-                    "file_shape",
-                    f"{SHAPE[rec.kind]} where {SHAPE[want]} belongs",
-                )
-            )
-    return problems
+def _shape(records: list[Record]) -> list[Problem]:
+    """One header first, data records, one trailer, one end record last — each misplaced record named.
+
+    Records that could not be read (a wrong length, an unknown データ区分) are already problems and are left
+    out here, so one short line does not also shift every record after it."""
+    if len(records) < 3:
+        message = (
+            f"{len(records)} readable record(s): a file needs a header 1, data 2…, a trailer 8 and an end 9"
+        )
+        return [Problem(None, None, None, "file_shape", message)]
+    expected = ["1"] + ["2"] * (len(records) - 3) + ["8", "9"]
+    return [
+        Problem(rec.number, 1, "データ区分", "file_shape", f"{SHAPE[rec.kind]} where {SHAPE[want]} belongs")
+        for rec, want in zip(records, expected, strict=True)
+        if rec.kind != want
+    ]
 
 
 def number(values: dict[str, Any], key: str) -> int:
