@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -10,6 +11,7 @@ from typing import Any
 
 import click
 
+from sandbox.cli import ports
 from sandbox.cli.options import client_of, pass_client
 from sandbox.client import ControlClient
 
@@ -77,7 +79,7 @@ def serve(
 
 
 def _check_port_free(host: str, port: int) -> None:
-    """One line instead of a banner followed by gunicorn's traceback when the port is taken."""
+    """One line naming the PID that holds the port, instead of a banner followed by gunicorn's traceback."""
     with socket.socket() as probe:
         probe.setsockopt(
             socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
@@ -85,9 +87,9 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise click.ClickException(
-                f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another server running? try --port)"
-            ) from exc
+            if exc.errno != errno.EADDRINUSE:
+                raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+            raise click.ClickException(ports.busy_message(host, port)) from exc
 
 
 def _app(client: ControlClient, world: str | None, seed_value: int) -> Any:
