@@ -2,8 +2,9 @@
 
 Run ``python -m sandbox.cli.docs`` (or ``make docs``) after adding an error code or a command, or changing what a
 command prints; ``tests/docs/test_docs.py`` and ``tests/docs/test_readme_examples.py`` fail while the README is
-out of date. ``--check`` compares the generated sections only; ``--no-examples`` skips running the examples
-(:mod:`sandbox.cli.examples`: a fresh demo world and a server, ~20 s).
+out of date. It also regenerates ``sandbox/http/api/examples.yaml`` (:mod:`sandbox.cli.api_examples`). ``--check``
+compares the generated sections only; ``--no-examples`` skips running the examples (:mod:`sandbox.cli.examples`:
+a fresh demo world and a server, ~20 s).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from sandbox.cli import examples
+from sandbox.cli import api_examples, examples
 from sandbox.cli.main import main as cli
 from sandbox.http import catalogue
 
@@ -60,6 +61,7 @@ def main() -> int:
         return 0 if updated == current else 1
     left = []
     if "--no-examples" not in sys.argv:
+        api_examples.main()  # sandbox/http/api/examples.yaml: /docs's request and answer per operation
         ran = examples.run(README.parent, updated)
         updated = examples.rewrite(updated, ran)
         left = [
