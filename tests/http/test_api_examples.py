@@ -52,4 +52,5 @@ def test_openapi_json_carries_them_and_docs_shows_them(client):
     assert page.count('<pre class="example">') == len(OPERATIONS)
     assert page.count('<pre class="example answer">') == len(OPERATIONS)
     assert "POST /corporation/v1/transfer/request\nAuthorization: Bearer &lt;access token&gt;" in page
-    assert "/sandbox/v1/contracts/{contractId}/users/{userId}/otp</span>" in page  # whole paths, not cut
+    whole = page.replace("<wbr>", "")  # paths may break after a slash, never be cut
+    assert '<span class="path">/sandbox/v1/contracts/{contractId}/users/{userId}/otp</span>' in whole
