@@ -116,7 +116,7 @@ def serve(into: Path, env: dict[str, str], port: int) -> subprocess.Popen:
         [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--workers", "1"],
         cwd=into, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts slowly
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
