@@ -7,7 +7,7 @@ RUNTIME := $(VENV)/.runtime
 HOST ?= 127.0.0.1
 PORT ?= 8021
 
-.PHONY: serve test bench lint format docs clean
+.PHONY: serve test bench lint format docs clean image-check
 
 # `make serve` needs the runtime dependencies only; `make test` (and lint, bench) the dev extras too.
 $(RUNTIME): pyproject.toml
@@ -46,3 +46,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# The stand-in for `docker build` + `docker run` on a machine without a Docker engine (root; debootstrap):
+# the Dockerfile's stages replayed in a cached Debian bookworm with chroot, then /healthz, a token and a balance.
+image-check: $(RUNTIME)
+	$(BIN)/python tools/image_check.py

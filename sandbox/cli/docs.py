@@ -1,7 +1,10 @@
-"""Regenerate the README's generated sections: the error catalogue and the CLI reference.
+"""Regenerate the README's generated sections (the error catalogue, the CLI reference) and its examples' outputs.
 
-Run ``python -m sandbox.cli.docs`` (or ``make docs``) after adding an error code or a command;
-``tests/test_docs.py`` fails while the README is out of date.
+Run ``python -m sandbox.cli.docs`` (or ``make docs``) after adding an error code or a command, or changing what a
+command prints; ``tests/docs/test_docs.py`` and ``tests/docs/test_readme_examples.py`` fail while the README is
+out of date. It also regenerates ``sandbox/http/api/examples.yaml`` (:mod:`sandbox.cli.api_examples`). ``--check``
+compares the generated sections only; ``--no-examples`` skips running the examples (:mod:`sandbox.cli.examples`:
+a fresh demo world and a server, ~20 s).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from sandbox.cli import api_examples, examples
 from sandbox.cli.main import main as cli
 from sandbox.http import catalogue
 
@@ -55,8 +59,20 @@ def main() -> int:
     updated = render(current)
     if "--check" in sys.argv:
         return 0 if updated == current else 1
+    left = []
+    if "--no-examples" not in sys.argv:
+        api_examples.main()  # sandbox/http/api/examples.yaml: /docs's request and answer per operation
+        ran = examples.run(README.parent, updated)
+        updated = examples.rewrite(updated, ran)
+        left = [
+            c
+            for c in ran
+            if not c.matches() and (not c.shown or any(examples.ELLIPSIS in x for x in c.shown))
+        ]
     README.write_text(updated, encoding="utf-8")
-    return 0
+    for command in left:  # failed, or shown with … (trimmed by hand): not rewritten
+        print(f"README.md:{command.line + 1}: $ {command.shell.splitlines()[0]}", *command.got, sep="\n  ")
+    return 1 if left else 0
 
 
 if __name__ == "__main__":

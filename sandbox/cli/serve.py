@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -10,6 +11,7 @@ from typing import Any
 
 import click
 
+from sandbox.cli import ports
 from sandbox.cli.options import client_of, pass_client
 from sandbox.client import ControlClient
 
@@ -77,7 +79,7 @@ def serve(
 
 
 def _check_port_free(host: str, port: int) -> None:
-    """One line instead of a banner followed by gunicorn's traceback when the port is taken."""
+    """One line naming the PID that holds the port, instead of a banner followed by gunicorn's traceback."""
     with socket.socket() as probe:
         probe.setsockopt(
             socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
@@ -85,9 +87,9 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise click.ClickException(
-                f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another server running? try --port)"
-            ) from exc
+            if exc.errno != errno.EADDRINUSE:
+                raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+            raise click.ClickException(ports.busy_message(host, port)) from exc
 
 
 def _app(client: ControlClient, world: str | None, seed_value: int) -> Any:
@@ -148,9 +150,12 @@ def _demo_lines(meta: dict[str, Any]) -> list[str]:
     "--seed", "seed_value", default=21, show_default=True, type=int, help="Random seed of the world."
 )
 @click.option("--start", help="Contract clocks start at this ISO 8601 time (default: now).")
+@click.option("--frozen", is_flag=True, help="Clocks stand still at the start (the README's examples do).")
 @click.option("--yes", is_flag=True, help="Do not ask, even when clients you registered would be wiped.")
 @pass_client
-def reset(client: ControlClient, world: str, seed_value: int, start: str | None, yes: bool) -> None:
+def reset(
+    client: ControlClient, world: str, seed_value: int, start: str | None, frozen: bool, yes: bool
+) -> None:
     """Rebuild the sandbox from a seed world: every contract, clock, token and fault is replaced.
 
     Asks first when the sandbox holds clients you registered (their IDs and keys would be gone).
@@ -159,13 +164,14 @@ def reset(client: ControlClient, world: str, seed_value: int, start: str | None,
     Example:
       web21-sandbox reset
       web21-sandbox reset --world demo --seed 7 --start 2026-04-01T09:00:00+09:00 --yes
+      web21-sandbox reset --yes --start 2026-11-27T10:00:00+09:00 --frozen
     """
     registered = [] if yes else _registered_clients(client)
     if registered and not click.confirm(
         f"{len(registered)} client(s) you registered ({', '.join(registered[:3])}) will be wiped. Reset?"
     ):
         raise click.Abort
-    _rebuild(client, world, seed_value, start)
+    _rebuild(client, world, seed_value, start, frozen)
 
 
 def _registered_clients(client: ControlClient) -> list[str]:
@@ -179,10 +185,14 @@ def _registered_clients(client: ControlClient) -> list[str]:
     return found
 
 
-def _rebuild(client: ControlClient, world: str, seed_value: int, start: str | None) -> None:
+def _rebuild(
+    client: ControlClient, world: str, seed_value: int, start: str | None, frozen: bool = False
+) -> None:
     body: dict[str, Any] = {"world": world, "seed": seed_value}
     if start:
         body["start"] = start
+    if frozen:
+        body["frozen"] = True
     result = client.call("POST", "/reset", body)
     click.echo(f"world {result['world']} (seed {result['seed']}): contracts {', '.join(result['contracts'])}")
 

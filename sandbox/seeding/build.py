@@ -11,7 +11,7 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank import accounts, beneficiaries, kana, users
 from sandbox.bank.accounts import BANK_CODE
-from sandbox.seeding import history
+from sandbox.seeding import closing, history
 from sandbox.seeding.model import World
 from sandbox.store import insert
 
@@ -69,7 +69,14 @@ def build(world: World, contract_specs: list[dict[str, Any]]) -> None:
             _create_user(world, contract, template, password)
         movements += history.history(world, order, contract, cspec, accts, partners)
     _set_fee_accounts(world)
-    history.write_movements(world, sorted(movements, key=lambda m: (m[0], m[1])))
+    fee_accounts = {c["id"]: c["fee_account_id"] for c in world.contracts}
+    ends = {
+        a["id"]: closing.closing_balance(world.seed, c["id"], n, int(a["opening"]))
+        for c in world.contracts
+        for n, a in enumerate(c["accounts"])
+    }
+    settled = closing.settle(sorted(movements, key=lambda m: (m[0], m[1])), fee_accounts, ends)
+    history.write_movements(world, settled)
 
 
 def _create_contract(world: World, cspec: dict[str, Any], name: str, name_kana: str) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Incoming 振込 from trading partners (some with EDI), payments to suppliers, 給与 on the 25th (funded from the
 operating account the day before), 口座振替 for utilities and pensions after the 26th, and the monthly 手数料.
-Everything is computed in memory in time order and written with ``executemany``; a debit the account cannot
-cover is skipped, so balances never go negative.
+Everything is computed in memory in time order, fitted to balances that do not depend on the start date
+(:mod:`sandbox.seeding.closing`) and written with ``executemany``; balances never go negative.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from sandbox import calendar, clock, config
 from sandbox.bank import itemkeys, ledger
+from sandbox.seeding.days import morning as demo_morning
 from sandbox.seeding.model import World
 
 Movement = tuple[datetime, int, str | None, str, list[ledger.Leg]]
@@ -90,9 +91,10 @@ def _history(
     for acct in accts:
         legs = [ledger.Leg(ledger.EQUITY, -acct["opening"]), ledger.Leg(acct["id"], acct["opening"], "ｸﾘｺｼ")]
         drawing.add(opening_at, "opening", legs)
+    last_day = demo_morning(world.start).date()  # the demo requests' morning: the history ends before it
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        if calendar.is_business_day(day):
+        if day < last_day and calendar.is_business_day(day):
             _business_day(drawing, day, partners)
     return drawing.out
 

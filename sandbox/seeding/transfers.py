@@ -3,8 +3,10 @@
 The requests are made with the domain functions at past instants of the contract clock (the day
 before the start and the start's morning), so their transitions, journals and events are the real
 thing. Everything random comes from a generator seeded by the world's seed and the contract id (as
-the OAuth demo clients do), so other subsystems' hooks never change these requests nor they theirs. With a start on a business day after 09:00 the
-statuses are: 5, 3, 4, 8 (the previous business day), then 20, 22, 40, 11 and 2 (the start's morning).
+the OAuth demo clients do), so other subsystems' hooks never change these requests nor they theirs. The
+statuses are: 5, 3, 4, 8 (the previous business day), then 20, 22, 40, 11 and 2 (the start's morning: 45
+minutes before a start between 09:45 and 15:00 of a business day, else 14:00 of the last business day before
+it, :mod:`sandbox.seeding.days`), so they and the balances they leave are the same whatever the start.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sandbox import calendar, clock, events
 from sandbox.bank import accounts, beneficiaries, contracts, fees, kana, users
 from sandbox.bank.transfers import lifecycle as transfers
 from sandbox.bank.transfers.lifecycle import Actor, Draft, Item
+from sandbox.seeding.days import morning as demo_morning
 from sandbox.seeding.model import World
 from sandbox.store import Database, row
 
@@ -117,10 +120,9 @@ class _Demo:
         self.approve(cancelled, _at(prev, 14))
         transfers.cancel_at(self.db, cancelled, self.clerk, _at(prev, 15, 30))
 
-    def morning(self, start: datetime, next1: date, other: dict[str, Any] | None) -> None:
+    def morning(self, first: datetime, next1: date, other: dict[str, Any] | None) -> None:
         """Executed (one item to a sandbox account), funds returned, failed, reserved and pending."""
-        minute = max(start - timedelta(minutes=45), datetime.combine(start.date(), time(0), clock.JST))
-        step = [minute + timedelta(minutes=n) for n in range(21)]
+        step = [first + timedelta(minutes=n) for n in range(21)]
         internal = _sandbox_account(self.db, other["accounts"][0]["id"]) if other else None
         banks = [internal or _other_bank(self.world, self.rng), _other_bank(self.world, self.rng)]
         self.approve(self.new(step[0], None, *banks), step[1])
@@ -144,8 +146,8 @@ def _demo_requests(world: World, contract: dict[str, Any], other: dict[str, Any]
     if actors is None:
         return
     demo = _Demo(world, contract, *actors)
-    today = world.start.date()
-    next1 = calendar.next_business_day(today)
-    demo.previous_day(calendar.previous_business_day(today), next1, calendar.next_business_day(next1))
+    first = demo_morning(world.start)  # the start's morning, or the last business day's before it
+    next1 = calendar.next_business_day(world.start.date())
+    demo.previous_day(calendar.previous_business_day(first.date()), next1, calendar.next_business_day(next1))
     events.run_due(world.db, contract, world.start)
-    demo.morning(world.start, next1, other)
+    demo.morning(first, next1, other)

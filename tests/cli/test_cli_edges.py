@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import threading
 
@@ -86,7 +87,9 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path):
         port = taken.getsockname()[1]
         result = CliRunner().invoke(main, ["--db", str(tmp_path / "s.db"), "serve", "--port", str(port)])
     assert result.exit_code == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    holder = f"PID {os.getpid()} ("  # this process holds the port
+    assert f"port {port} on 127.0.0.1 is in use by {holder}" in result.output
+    assert result.output.strip().count("\n") == 0  # one line
     assert "web21-sandbox (unofficial" not in result.output  # no banner first
     assert not (tmp_path / "s.db").exists()
 

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -62,3 +64,42 @@ def test_the_dependency_list_it_reads_is_the_runtime_one():
 def test_dockerignore_keeps_local_state_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "var", ".git"} <= set(ignored)
+
+
+def test_image_check_knows_every_instruction_and_replays_both_stages():
+    """``make image-check`` (tools/image_check.py, the stand-in for docker build) reads this Dockerfile whole."""
+    from tools import image_steps
+
+    dependencies, final = image_steps.parse((ROOT / "Dockerfile").read_text())
+    assert dependencies.name == "dependencies" and dependencies.image.startswith("python:3.11")
+    kinds = [step.kind for step in final.steps]
+    assert kinds.index("USER") < kinds.index("CMD") and "HEALTHCHECK" in kinds
+    cmd = next(step for step in final.steps if step.kind == "CMD").exec_form()
+    assert cmd == ["web21-sandbox", "serve", "--host", "0.0.0.0", "--port", "8021"]
+    copy_from = next(step for step in final.steps if step.kind == "COPY" and "from" in step.flags)
+    assert copy_from.flags["from"] == "dependencies"
+    env = next(step for step in final.steps if step.kind == "ENV").pairs()
+    assert env["PATH"].startswith("/app/.venv/bin:")
+
+
+def test_image_check_refuses_an_instruction_it_cannot_replay():
+    from tools import image_steps
+
+    with pytest.raises(ValueError, match="ADD"):
+        image_steps.parse("FROM python:3.11-slim\nADD https://example.com/x /x\n")
+
+
+def test_the_build_context_is_what_dockerignore_leaves():
+    from tools import image_check
+
+    taken = {p.relative_to(ROOT).as_posix() for p in image_check.context_files(".")}
+    assert {"pyproject.toml", "sandbox/app.py", "seed/demo.yaml"} <= taken
+    assert not any(t.startswith((".venv/", "var/", ".git/")) or "__pycache__" in t for t in taken)
+    assert image_check.ignored("sandbox/http/__pycache__/app.cpython-311.pyc", ["**/__pycache__"])
+    assert not image_check.ignored("sandbox/http/app.py", ["**/__pycache__", "var"])
+
+
+def test_image_check_is_a_make_target_outside_make_test():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^image-check: .*\n\t.*tools/image_check.py", makefile, re.M)
+    assert "image_check" not in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]

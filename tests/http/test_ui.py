@@ -239,8 +239,8 @@ def test_transfers_show_status_items_and_history_in_both_languages(client, contr
     assert f'id="transfer-{failed["applyNo"]}"' in text
     assert "手続不成立" in text and "申請中" in text
     # the reason the domain records in English, in Japanese on the Japanese page
-    assert failed["failureReason"] == "insufficient funds in 791019347542: 10000000 yen needed"
-    assert "口座 791019347542 の残高不足（10,000,000円が必要）" in text and "insufficient" not in text
+    assert failed["failureReason"] == "insufficient funds in 791019347542: 9222880 yen needed"
+    assert "口座 791019347542 の残高不足（9,222,880円が必要）" in text and "insufficient" not in text
     english = client.get(f"{UI}/contracts/C0001/transfers?lang=en&status=40").get_data(as_text=True)
     assert failed["failureReason"] in english
     assert "Failed" in english and english.count('id="transfer-') == sum(

@@ -56,7 +56,9 @@ def test_demo_world_shape(template_db):
 
 
 def test_the_same_seed_gives_the_same_world_whatever_the_start(tmp_path) -> None:
-    """Names, accounts, users and clients do not depend on --start (issue 15): only their times shift."""
+    """Names, accounts, users, clients, balances and the demo requests' statuses and amounts do not depend on
+    --start (issue 15): only their times shift. Starts: the tests' and the README's (10:00 on a business day),
+    a holiday's early morning (Golden Week), after the cut-off, and New Year's Day at midnight."""
     from datetime import datetime
 
     from sandbox.clock import JST
@@ -71,8 +73,19 @@ def test_the_same_seed_gives_the_same_world_whatever_the_start(tmp_path) -> None
             *db.conn.execute("SELECT id, name FROM contracts ORDER BY id"),
             *db.conn.execute("SELECT id, contract_id FROM accounts ORDER BY id"),
             *db.conn.execute("SELECT client_id, contract_id FROM oauth_clients ORDER BY client_id"),
+            *db.conn.execute("SELECT id, balance FROM accounts WHERE kind = 'deposit' ORDER BY id"),
+            *db.conn.execute(
+                "SELECT contract_id, status, total_amount FROM transfer_requests ORDER BY apply_no"
+            ),
         ]
+        negative = "SELECT COUNT(*) FROM postings p JOIN accounts a ON a.id = p.account_id"
+        assert (
+            db.conn.execute(f"{negative} WHERE a.kind = 'deposit' AND p.balance_after < 0").fetchone()[0] == 0
+        )
         db.conn.close()
         return [tuple(r) for r in rows]
 
-    assert world(datetime(2026, 4, 1, 10, 0, tzinfo=JST)) == world(datetime(2026, 11, 27, 10, 0, tzinfo=JST))
+    first = world(datetime(2026, 4, 1, 10, 0, tzinfo=JST))
+    assert len(first) > 30
+    for start in ((2026, 11, 27, 10, 0), (2026, 5, 3, 8, 0), (2026, 6, 2, 16, 30), (2027, 1, 1, 0, 0)):
+        assert world(datetime(*start, tzinfo=JST)) == first, start

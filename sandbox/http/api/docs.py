@@ -18,6 +18,7 @@ import yaml
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
 
+from sandbox.http.api import examples
 from sandbox.http.web import reply
 
 bp = Blueprint("api_docs", __name__, template_folder="templates")
@@ -49,6 +50,7 @@ def _assembled() -> dict[str, Any]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             _merge(merged, yaml.safe_load(entry.read_text(encoding="utf-8")) or {}, entry.name)
+    examples.attach(merged, METHODS)  # a request and a real answer per operation (make docs)
     return merged
 
 
@@ -69,7 +71,15 @@ def docs() -> Response:
     doc = document()
     response = Response(
         render_template(
-            "api/docs.html", doc=doc, groups=_groups(doc), label=_label, md=_md, props=_properties
+            "api/docs.html",
+            doc=doc,
+            groups=_groups(doc),
+            label=_label,
+            md=_md,
+            props=_properties,
+            examples=examples.load(),
+            request_text=examples.request_text,
+            response_text=examples.response_text,
         )
     )
     response.headers["Cache-Control"] = "no-cache"
