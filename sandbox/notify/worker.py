@@ -24,7 +24,7 @@ PASS_ROUNDS = 50  # claims of one synchronous pass at most
 def deliver(db: Database, job: Job, config: dict[str, Any]) -> str:
     """Send one claimed message, applying the outgoing fault that fires; return how it ended:
     delivered, retry, abandoned or held."""
-    rule = faults.decide(db, job)
+    rule = job.extra["rule"] if "rule" in job.extra else faults.decide(db, job)
     effect = rule["effect"] if rule else None
     if rule is not None and effect in faults.HOLDS:
         until, behind = faults.hold_until(rule, job.now)
@@ -66,12 +66,22 @@ def deliver_due(database: str, config: dict[str, Any], contract_id: str | None =
     owner, counts = outbox.owner_id(), {"delivered": 0, "retry": 0, "abandoned": 0, "held": 0}
     with ThreadPoolExecutor(max_workers=POOL, thread_name_prefix="notify-pass") as pool:
         for _ in range(PASS_ROUNDS):
-            jobs = outbox.claim(store.thread_db(database), owner, POOL, contract_id)
+            jobs = _decided(
+                store.thread_db(database), outbox.claim(store.thread_db(database), owner, POOL, contract_id)
+            )
             if not jobs:
                 break
             for result in pool.map(lambda job: _run(database, job, config), jobs):
                 counts[result] = counts.get(result, 0) + 1
     return counts
+
+
+def _decided(db: Database, jobs: list[Job]) -> list[Job]:
+    """Each job with the outgoing fault that fires on it, decided in claim order (the messages' order),
+    so that ``nth``/``after`` count messages as they were written, whichever thread sends first."""
+    for job in jobs:
+        job.extra["rule"] = faults.decide(db, job)
+    return jobs
 
 
 def _run(database: str, job: Job, config: dict[str, Any]) -> str:
@@ -109,7 +119,8 @@ class Worker:
             room = POOL - self.in_flight
         if room <= 0:
             return 0
-        jobs = outbox.claim(store.thread_db(self.database), self.owner, room)
+        db = store.thread_db(self.database)
+        jobs = _decided(db, outbox.claim(db, self.owner, room))
         for job in jobs:
             with self.lock:
                 self.in_flight += 1

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
 class Receiver:
-    """``url`` takes POSTs; ``received`` lists each as {headers, body}; ``status``/``hang`` set the answer."""
+    """``url`` takes POSTs; ``received`` lists each as {headers, body}; ``status`` sets the answer and
+    ``hang`` (an event) holds every answer until it is set."""
 
-    def __init__(self, status: int = 200, hang: float = 0.0) -> None:
+    def __init__(self, status: int = 200, hang: threading.Event | None = None) -> None:
         self.status, self.hang, self.received = status, hang, []
+        self.arrived = threading.Event()
         self.lock = threading.Lock()
         owner = self
 
@@ -25,8 +26,9 @@ class Receiver:
                     owner.received.append(
                         {"headers": dict(self.headers), "body": json.loads(body), "raw": body}
                     )
-                if owner.hang:
-                    time.sleep(owner.hang)
+                owner.arrived.set()
+                if owner.hang is not None:
+                    owner.hang.wait(30)  # a receiver that hangs until the test releases it
                 answer = b'{"ok": true}'
                 try:
                     self.send_response(owner.status)
