@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,6 +61,7 @@ def attempt(
         "response": sent.excerpt if sent else None,
         "result": result,
         "fault": fault["effect"] if fault else None,
+        "amount": _amount(job.body),
     }
     with transaction(db):
         events.record(db, job.contract_id, now, "notification", summary, data)
@@ -77,6 +79,12 @@ def hold(db: Database, job: Job, fault: dict[str, Any], until: Any) -> None:
     }
     with transaction(db):
         events.record(db, job.contract_id, now, "notification", summary, data)
+
+
+def _amount(body: str) -> str | None:
+    """The amount the message notifies (timeline data, so a scenario can wait for one payment)."""
+    message = json.loads(body)
+    return (message.get("depositTransaction") or message.get("vaTransaction") or {}).get("amount")
 
 
 def _now(db: Database, job: Job) -> Any:
