@@ -101,3 +101,13 @@ def test_unknown_event_type_and_bad_subscriptions(hooks, receiver):
     hooks.register(receiver.url)
     assert hooks.subscribe(event="nope").get_json()["errorCode"] == "unknown_event_type"
     assert hooks.subscribe(status="2").get_json()["errorCode"] == "invalid_parameter"
+
+
+def test_the_cli_shows_and_delivers(hooks, receiver, runner):
+    hooks.register(receiver.url)
+    hooks.subscribe()
+    hooks.deposit(4321)
+    shown = runner("notifications", "show", "--contract", hooks.contract_id)
+    assert shown.exit_code == 0 and "pending" in shown.output and "4321 yen" in shown.output
+    done = runner("notifications", "deliver", "--contract", hooks.contract_id)
+    assert done.output.startswith("delivered 1,") and len(receiver.received) == 1
