@@ -241,7 +241,7 @@ def message(
         "account": {
             "raId": account["id"],
             "raBranchCode": account["branch_code"],
-            "raBranchNameKana": account["branch_name"],
+            "raBranchNameKana": remitters.sandbox_branch(account["branch_code"]).branch_name,
             "raAccountNumber": account["account_number"],
             "raHolderName": account["holder_kana"],
             "baseDate": now.date().isoformat(),
