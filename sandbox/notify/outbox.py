@@ -103,16 +103,9 @@ def _claim_contract(db: Database, contract_id: str, owner: str, room: int) -> li
         creds = notices.credentials(db, contract_id, now) if due else {}
     return [
         Job(
-            f["id"],
-            contract_id,
-            f["message_id"],
-            f["event_type"],
-            f["body"],
-            f["attempts"] + 1,
-            url,
-            creds,
-            now,
-            owner,
+            *(f["id"], contract_id, f["message_id"], f["event_type"], f["body"], f["attempts"] + 1),
+            *(url, creds, now, owner),
+            extra={"released": bool(f["held_behind"])},
         )
         for f in due
     ]

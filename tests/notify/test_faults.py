@@ -110,3 +110,15 @@ def test_outgoing_rules_never_touch_requests(started, bank, client):
     )
     rules = started.control("GET", "/faults", status=200)["faults"]
     assert rules[-1]["hits"] == 0
+
+
+def test_reorder_on_every_message_holds_them_until_max_seconds_then_delivers_each_once(
+    started, receiver, control
+):
+    started.fault("reorder")  # no trigger: every message waits for a later one, which never comes
+    for amount in (1, 2, 3):
+        started.deposit(amount)
+    assert started.deliver()["held"] == 3 and receiver.received == []
+    control.advance(started.contract_id, "1h")
+    assert started.deliver()["delivered"] == 3
+    assert len(receiver.ids()) == 3 == len(set(receiver.ids()))
