@@ -47,15 +47,7 @@ def delivered_per_second(seeded: Path, path: Path) -> Figure:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     _Receiver.count = 0
     try:
-        with app.app_context():
-            for contract_id, server in zip(chosen, servers, strict=True):
-                url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-                contract_admin.change_settings(db, contract_id, {"notificationUrl": url})
-                body = {"subscribeStatus": "1", "eventTypes": [{"eventType": "deposit-transaction"}]}
-                notices.subscribe(db, contract_id, body, START, url)
-                account = accounts.for_contracts(db, [contract_id])[0]["id"]
-                for _ in range(PER_CONTRACT):
-                    deposits.receive(db, contract_id, account, 1000)
+        _write_messages(app, db, chosen, servers)
         began = time.perf_counter()
         counts = worker.deliver_due(str(path), app.config)
         seconds = time.perf_counter() - began
@@ -81,3 +73,16 @@ def delivered_per_second(seeded: Path, path: Path) -> Figure:
         },
         note=f"{total} messages in {seconds:.2f} s; each attempt also logged and on the timeline",
     )
+
+
+def _write_messages(app: Any, db: Any, chosen: list[str], servers: list[ThreadingHTTPServer]) -> None:
+    """Each contract: its receiver's URL, a started subscription, ``PER_CONTRACT`` deposits."""
+    with app.app_context():
+        for contract_id, server in zip(chosen, servers, strict=True):
+            url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+            contract_admin.change_settings(db, contract_id, {"notificationUrl": url})
+            body = {"subscribeStatus": "1", "eventTypes": [{"eventType": "deposit-transaction"}]}
+            notices.subscribe(db, contract_id, body, START, url)
+            account = accounts.for_contracts(db, [contract_id])[0]["id"]
+            for _ in range(PER_CONTRACT):
+                deposits.receive(db, contract_id, account, 1000)

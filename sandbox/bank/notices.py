@@ -187,20 +187,18 @@ def on_deposit(
     for event_type in wanted:
         message_id = _message_id(db, now)
         body = message(message_id, event_type, account, line, now, bank, va)
-        insert(
-            db,
-            "notifications",
-            {
-                "contract_id": contract_id,
-                "message_id": message_id,
-                "event_type": event_type,
-                "body": json.dumps(body, ensure_ascii=False),
-                "created_at": clock.to_db(now),
-                "due_at": clock.to_db(now),
-            },
-        )
+        _write(db, contract_id, message_id, event_type, body, now)
         made.append(message_id)
     return made
+
+
+def _write(
+    db: Database, contract_id: str, message_id: str, event_type: str, body: dict[str, Any], now: datetime
+) -> None:
+    """The outbox row of one message, due at once on the contract clock."""
+    row_ = {"contract_id": contract_id, "message_id": message_id, "event_type": event_type}
+    row_ |= {"body": json.dumps(body, ensure_ascii=False), "created_at": clock.to_db(now)}
+    insert(db, "notifications", {**row_, "due_at": clock.to_db(now)})
 
 
 def _message_id(db: Database, now: datetime) -> str:

@@ -32,23 +32,7 @@ def attempt(
     status = sent.status if sent else None
     outcome = sent.outcome if sent else "dropped"
     latency = round(sent.latency_ms, 1) if sent else 0.0
-    entry = {
-        "at": clock.to_db(now),
-        "wall_at": clock.to_db(clock.wall_now()),
-        "contract_id": job.contract_id,
-        "method": METHOD,
-        "path": target(job.url),
-        "status": status,
-        "sent_status": status,
-        "outcome": outcome,
-        "latency_ms": latency,
-        "idempotency_key": job.message_id,
-        "fault_id": fault["id"] if fault else None,
-        "fault": fault["effect"] if fault else None,
-        "body_digest": "sha256:" + hashlib.sha256(body).hexdigest()[:32],
-        "body_size": len(body),
-    }
-    requestlog.write(db, logfile.beside(db), entry, 50_000)
+    requestlog.write(db, logfile.beside(db), _entry(job, sent, body, fault, now), 50_000)
     shown = status if status is not None else outcome
     summary = f"notification {job.message_id} attempt {job.attempt} → {shown} ({result})"
     data = {
@@ -65,6 +49,29 @@ def attempt(
     }
     with transaction(db):
         events.record(db, job.contract_id, now, "notification", summary, data)
+
+
+def _entry(
+    job: Job, sent: Sent | None, body: bytes, fault: dict[str, Any] | None, now: Any
+) -> dict[str, Any]:
+    """The attempt as a request-log row."""
+    status = sent.status if sent else None
+    return {
+        "at": clock.to_db(now),
+        "wall_at": clock.to_db(clock.wall_now()),
+        "contract_id": job.contract_id,
+        "method": METHOD,
+        "path": target(job.url),
+        "status": status,
+        "sent_status": status,
+        "outcome": sent.outcome if sent else "dropped",
+        "latency_ms": round(sent.latency_ms, 1) if sent else 0.0,
+        "idempotency_key": job.message_id,
+        "fault_id": fault["id"] if fault else None,
+        "fault": fault["effect"] if fault else None,
+        "body_digest": "sha256:" + hashlib.sha256(body).hexdigest()[:32],
+        "body_size": len(body),
+    }
 
 
 def hold(db: Database, job: Job, fault: dict[str, Any], until: Any) -> None:
