@@ -77,6 +77,8 @@ def claim(db: Database, owner: str, room: int, contract_id: str | None = None) -
 
 def _claim_contract(db: Database, contract_id: str, owner: str, room: int) -> list[Job]:
     wall = clock.to_db(clock.wall_now())
+    if not _any_due(db, contract_id, wall):  # the usual turn: a read, no write lock
+        return []
     with transaction(db):
         try:
             contract = contracts.get(db, contract_id)
@@ -109,6 +111,14 @@ def _claim_contract(db: Database, contract_id: str, owner: str, room: int) -> li
         )
         for f in due
     ]
+
+
+def _any_due(db: Database, contract_id: str, wall: str) -> bool:
+    try:
+        now = clock.contract_now(contracts.get(db, contract_id))
+    except ContractNotFound:
+        return False
+    return bool(rows(db, _DUE, (contract_id, wall, clock.to_db(now), 1)))
 
 
 def contract_now(db: Database, contract_id: str) -> datetime:
