@@ -21,8 +21,9 @@ from sandbox.errors import BankError, InvalidParameter
 from sandbox.store import Database, insert, row, rows, transaction
 
 # va-deposit-transaction: a payment into a virtual account (振込入金口座), as the bank names the event;
-# deposit-transaction: any incoming transfer to an account (a sandbox extension, so that notifications
-# can be rehearsed without virtual accounts).
+# deposit-transaction: an incoming transfer from another bank, credited through bank/deposits.py (a sandbox
+# extension, so that notifications can be rehearsed without virtual accounts). A payment into a virtual
+# account passes ``va`` (its API fields) to on_deposit from there.
 EVENT_TYPES = ("va-deposit-transaction", "deposit-transaction")
 UNSENT_PAGE = 500
 UNDELIVERED = ("pending", "abandoned")
