@@ -7,6 +7,7 @@ import hashlib
 import hmac
 
 from sandbox.bank import notices
+from tests.conftest import ADMIN_KEY
 from tests.notify.receiver import Receiver
 
 
@@ -111,3 +112,45 @@ def test_the_cli_shows_and_delivers(hooks, receiver, runner):
     assert shown.exit_code == 0 and "pending" in shown.output and "4321 yen" in shown.output
     done = runner("notifications", "deliver", "--contract", hooks.contract_id)
     assert done.output.startswith("delivered 1,") and len(receiver.received) == 1
+
+
+def test_answers_match_the_openapi_document(hooks, receiver, client):
+    from sandbox.http.api import docs as api_docs
+    from tests.openapi_helpers import assert_conforms
+
+    with hooks.app.app_context():
+        doc = api_docs.document()
+    hooks.register(receiver.url)
+    headers = {"Authorization": f"Bearer {hooks.token()}"}
+    body = {"subscribeStatus": "0", "eventTypes": [{"eventType": "deposit-transaction"}]}
+    assert_conforms(
+        doc,
+        "/webhooks/v1/subscribe",
+        "post",
+        client.post("/webhooks/v1/subscribe", json=body, headers=headers),
+    )
+    bad = {"subscribeStatus": "1", "eventTypes": [{"eventType": "x"}]}
+    assert_conforms(
+        doc,
+        "/webhooks/v1/subscribe",
+        "post",
+        client.post("/webhooks/v1/subscribe", json=bad, headers=headers),
+    )
+    hooks.deposit(10)
+    path = "/webhooks/v1/unsentlist/{eventType}"
+    for _ in range(2):  # 200 with the message, then 404
+        assert_conforms(
+            doc, path, "get", client.get("/webhooks/v1/unsentlist/deposit-transaction", headers=headers)
+        )
+    assert_conforms(doc, path, "get", client.get("/webhooks/v1/unsentlist/nope", headers=headers))
+    control_path = "/sandbox/v1/contracts/{contractId}/notifications"
+    shown = client.get(
+        f"/sandbox/v1/contracts/{hooks.contract_id}/notifications",
+        headers={"X-Sandbox-Key": ADMIN_KEY},
+    )
+    assert_conforms(doc, control_path, "get", shown)
+    done = client.post(
+        f"/sandbox/v1/contracts/{hooks.contract_id}/notifications/deliver",
+        headers={"X-Sandbox-Key": ADMIN_KEY},
+    )
+    assert_conforms(doc, control_path + "/deliver", "post", done)
