@@ -154,3 +154,18 @@ def test_answers_match_the_openapi_document(hooks, receiver, client):
         headers={"X-Sandbox-Key": ADMIN_KEY},
     )
     assert_conforms(doc, control_path + "/deliver", "post", done)
+
+
+def test_notification_lines_read_in_japanese_on_the_dashboard(app):
+    from sandbox.http.ui import localize
+
+    with app.test_request_context("/sandbox/ui"):
+        line = localize.summary(
+            {
+                "source": "activity",
+                "kind": "notification",
+                "data": {},
+                "summary": "notification 2026040110000000001 attempt 2 → 500 (retry)",
+            }
+        )
+    assert line == "入金通知 2026040110000000001 の送信 2 回目 → 500（retry）"
