@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 
 SIGNATURE_HEADER = "X-Web21-Signature"
 EXCERPT = 200  # characters of the receiver's answer kept in the request log and timeline
@@ -70,16 +71,31 @@ def post(url: str, body: bytes, head: dict[str, str], timeout_s: float) -> Sent:
     started = time.monotonic()
     try:
         answer = _session().post(
-            url, data=body, headers=head, timeout=(min(timeout_s, 2.0), timeout_s), allow_redirects=False
+            url,
+            data=body,
+            headers=head,
+            timeout=(min(timeout_s, 2.0), timeout_s),
+            allow_redirects=False,
+            stream=True,  # only the start of the answer is read: a huge one costs no memory
         )
-        text = answer.text[:EXCERPT]
-        return Sent(answer.status_code, _ms(started), "response", text)
+        with answer:
+            return Sent(answer.status_code, _ms(started), "response", _excerpt(answer))
     except requests.Timeout:
         return Sent(None, _ms(started), "timeout", "no answer within the timeout")
     except requests.ConnectionError as exc:
         return Sent(None, _ms(started), "refused", str(exc)[:EXCERPT])
     except requests.RequestException as exc:
         return Sent(None, _ms(started), "error", str(exc)[:EXCERPT])
+
+
+def _excerpt(answer: requests.Response) -> str:
+    """The first characters of the answer's body ("" when the body stalls or breaks off: the status
+    line decided already)."""
+    try:
+        raw = answer.raw.read(EXCERPT * 4, decode_content=True)
+    except (urllib3.exceptions.HTTPError, OSError):
+        return ""
+    return raw.decode("utf-8", "replace")[:EXCERPT]
 
 
 def _ms(started: float) -> float:
