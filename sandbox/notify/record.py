@@ -24,15 +24,21 @@ def target(url: str) -> str:
 
 
 def attempt(
-    db: Database, job: Job, sent: Sent | None, body: bytes, fault: dict[str, Any] | None, result: str
+    db: Database,
+    job: Job,
+    sent: Sent | None,
+    body: bytes,
+    fault: dict[str, Any] | None,
+    result: str,
+    max_rows: int = 50_000,
 ) -> None:
     """Note one attempt (``sent`` None: a dropped one, nothing reached the receiver). ``result`` is how
-    the bank counts it: delivered, retry, abandoned, reported-failure."""
+    the bank counts it: delivered, retry, abandoned, duplicate. ``max_rows``: the request log's bound."""
     now = _now(db, job)
     status = sent.status if sent else None
     outcome = sent.outcome if sent else "dropped"
     latency = round(sent.latency_ms, 1) if sent else 0.0
-    requestlog.write(db, logfile.beside(db), _entry(job, sent, body, fault, now), 50_000)
+    requestlog.write(db, logfile.beside(db), _entry(job, sent, body, fault, now), max_rows)
     shown = status if status is not None else outcome
     summary = f"notification {job.message_id} attempt {job.attempt} → {shown} ({result})"
     data = {

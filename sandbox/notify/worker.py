@@ -34,7 +34,7 @@ def deliver(db: Database, job: Job, config: dict[str, Any]) -> str:
     body = job.body.encode()
     if effect == "drop" or not targets.allowed(job.url, config.get("NOTIFY_ALLOWED_HOSTS", "")):
         result = _failed(db, job, None, "dropped" if effect == "drop" else "not_allowed")
-        record.attempt(db, job, None, body, rule, result)
+        record.attempt(db, job, None, body, rule, result, _max_rows(config))
         return result
     head = sender.headers(
         job.credentials, body, job.message_id, job.event_type, bad=effect == "bad_signature"
@@ -50,10 +50,14 @@ def deliver(db: Database, job: Job, config: dict[str, Any]) -> str:
         result = "delivered" if outbox.delivered(db, job, sent.status, sent.outcome) else "superseded"
     else:
         result = _failed(db, job, sent.status, "reported_failure" if sent.ok else sent.outcome)
-    record.attempt(db, job, sent, body, rule, result)
+    record.attempt(db, job, sent, body, rule, result, _max_rows(config))
     for copy in copies:
-        record.attempt(db, job, copy, body, rule, "duplicate")
+        record.attempt(db, job, copy, body, rule, "duplicate", _max_rows(config))
     return result
+
+
+def _max_rows(config: dict[str, Any]) -> int:
+    return int(config.get("REQUEST_LOG_MAX_ROWS", 50_000))
 
 
 def _failed(db: Database, job: Job, status: int | None, outcome: str) -> str:
