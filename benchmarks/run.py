@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, peer, report, resets, scale, servers
+from benchmarks import api, bulk, figures, load, local, notifications, peer, report, resets, scale, servers
 from benchmarks.report import Figure
 
 
@@ -58,6 +58,8 @@ class Bench:
         self.say("fresh contracts and demo resets")
         self.figures.append(resets.fresh_contract(self.work / "contracts.db"))
         self.figures.append(resets.demo_reset(self.work / "reset.db"))
+        self.say("notifications delivered to a receiver on loopback")
+        self.figures.append(notifications.delivered_per_second(self.seeded, self.work / "notify.db"))
         served, base_db = self.work / "served.db", self.work / "baseline.db"
         shutil.copyfile(self.seeded, served)
         shutil.copyfile(self.seeded, base_db)

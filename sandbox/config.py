@@ -24,6 +24,11 @@ DEFAULTS: dict[str, Any] = {
     # Largest request body in bytes (WEB21_SANDBOX_MAX_BODY); a larger declared body is refused with 413
     # payload_too_large before it is read. Applied as Flask's MAX_CONTENT_LENGTH.
     "MAX_BODY": 8 * 1024 * 1024,  # 8 MiB: a 9,999-item bulk request with sealed beneficiaries is ~4 MB
+    # Notification delivery (sandbox/notify/): hosts besides loopback a notificationUrl may name
+    # (comma-separated; "*" any), whether each server worker runs a delivery thread, and its timeouts.
+    "NOTIFY_ALLOWED_HOSTS": "",
+    "NOTIFY_WORKER": 1,
+    "NOTIFY_TIMEOUT_MS": 5000,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.
@@ -52,6 +57,9 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,
+    # where payment notifications are delivered (webhooks); "" = none. Loopback only unless the operator
+    # allows other hosts (NOTIFY_ALLOWED_HOSTS)
+    "notificationUrl": "",
 }
 
 

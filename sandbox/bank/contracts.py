@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from sandbox import config
+from sandbox.bank import notices
 from sandbox.errors import ContractNotActive, ContractNotFound, InvalidParameter, UnknownSetting
 from sandbox.store import Database, row, rows
 
@@ -89,6 +90,8 @@ def validate_settings(patch: Any) -> dict[str, Any]:
         _check_hours(patch["serviceHours"])
     if "transferFees" in patch:
         _check_fees(patch["transferFees"])
+    if "notificationUrl" in patch:
+        notices.check_url(patch["notificationUrl"])
     return patch
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import clock, events
-from sandbox.bank import accounts, ledger, remitters
+from sandbox.bank import accounts, ledger, notices, remitters
 from sandbox.store import Database, transaction
 
 DEFAULT_REMITTER = "ｻﾝﾄﾞﾎﾞﾂｸｽ"
@@ -40,6 +40,7 @@ def receive(
         )
         if bank is not None:
             remitters.record(db, journal, bank)
+        notices.on_deposit(db, contract_id, journal, account, now, bank)  # the outbox, same transaction
         summary = f"deposit of {amount} yen to {account['id']} from {remitter}"
         events.record(db, contract_id, now, "deposit", summary, {"journalId": journal})
     return {

@@ -19,6 +19,7 @@ from sandbox.cli import (
     faults,
     incidents,
     logs,
+    notifications,
     oauth,
     scenario,
     serve,
@@ -109,3 +110,4 @@ main.add_command(incidents.incident)
 main.add_command(logs.requests_)
 main.add_command(logs.timeline_)
 main.add_command(scenario.scenario)
+main.add_command(notifications.notifications)

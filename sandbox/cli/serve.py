@@ -73,6 +73,10 @@ def serve(
     )
     click.echo("\n".join(_banner(client.db, host, port, admin, world if fresh else None)), err=False)
     if dev:
+        if os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's serving child delivers
+            from sandbox.notify import worker
+
+            worker.start(str(app.config["DATABASE"]), app.config)
         app.run(host=host, port=port, debug=True, use_reloader=True)
     else:
         server.run(app, host=host, port=port, workers=workers, threads=threads)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import errors
-from sandbox.bank import statements
+from sandbox.bank import notices, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.bank.zengin import errors as zengin_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
+from sandbox.notify import targets as notify_targets
 from sandbox.oauth import errors as oauth_errors
 from sandbox.wire import errors as wire_errors
 
@@ -96,6 +97,12 @@ ERRORS: tuple[type[BankError], ...] = (
     wire_errors.UnknownFaultEffect,
     wire_errors.UnknownFaultTrigger,
     wire_errors.FaultNotFound,
+    # sandbox/bank/notices.py, sandbox/notify/targets.py: notifications (webhooks)
+    notices.UnknownEventType,
+    notices.NoUnsentNotifications,
+    notices.NotificationUrlMissing,
+    notices.NotificationUrlInvalid,
+    notify_targets.NotificationUrlNotAllowed,
 )
 
 

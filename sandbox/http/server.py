@@ -8,6 +8,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from sandbox import store
+from sandbox.notify import worker
 
 
 class SandboxServer(BaseApplication):
@@ -28,6 +29,7 @@ class SandboxServer(BaseApplication):
         if database and str(database) != ":memory:":
             store.start_checkpointer(database)
             store.start_checkpointer(store.log_path(database))  # the request log's own file
+            worker.start(str(database), self.application.config)  # notification deliveries
 
     def load(self) -> Flask:
         return self.application

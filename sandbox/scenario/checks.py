@@ -27,6 +27,8 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "status": ("ref",),
     "sync": (),
     "set-key": (),
+    "listen": (),
+    "receipts": (),
     "stop": (),
 }
 ROLES = ("operator", "approver")

@@ -29,6 +29,7 @@ class Facts:
     client_id: str | None = None
     user_id: str | None = None
     now: datetime | None = None  # the contract's clock, when the request is attributed to one
+    outgoing: bool = False  # a notification the bank sends (sandbox/notify/), not a request it receives
 
 
 def draw(seed: int, hit: int, salt: str = "fire") -> float:
@@ -37,12 +38,19 @@ def draw(seed: int, hit: int, salt: str = "fire") -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+# Incoming requests see only the incoming effects, outgoing notifications only the outgoing ones.
+_SIDE = {
+    False: f"effect NOT IN ({', '.join(repr(e) for e in rules.OUTGOING)})",
+    True: f"effect IN ({', '.join(repr(e) for e in rules.OUTGOING)})",
+}
+
+
 def _candidates(db: Database, facts: Facts) -> list[dict[str, Any]]:
     found = rows(
         db,
         "SELECT * FROM fault_rules WHERE (contract_id IS NULL OR contract_id = ?)"
         " AND (method IS NULL OR method = ?) AND (client_id IS NULL OR client_id = ?)"
-        " AND (user_id IS NULL OR user_id = ?) ORDER BY id",
+        f" AND (user_id IS NULL OR user_id = ?) AND {_SIDE[facts.outgoing]} ORDER BY id",
         (facts.contract_id, facts.method, facts.client_id, facts.user_id),
     )
     return [rule for rule in found if fnmatchcase(facts.path, rule["path"]) and _in_window(rule, facts.now)]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sandbox import clock, events
-from sandbox.bank import users
+from sandbox.bank import notices, users
 from sandbox.errors import InvalidParameter, SandboxForbidden
 from sandbox.oauth import clients
 from sandbox.store import Database, transaction
@@ -32,6 +32,8 @@ def add(
             _note(
                 db, rule["contract_id"], at, f"fault rule #{rule['id']} added: {_describe(rule)}", rule["id"]
             )
+    if columns["effect"] in rules.OUTGOING:  # a notification's path is /<eventType>
+        known_paths = [f"/{name}" for name in notices.EVENT_TYPES]
     return rule, rules.path_warnings(columns["path"], known_paths)
 
 

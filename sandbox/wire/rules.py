@@ -18,7 +18,7 @@ from sandbox.fields import check_int
 from sandbox.store import Database, insert, row, rows, transaction
 from sandbox.wire.errors import FaultNotFound, UnknownFaultEffect, UnknownFaultTrigger
 
-PREFIXES = ("/corporation/v1", "/auth/v1")
+PREFIXES = ("/corporation/v1", "/auth/v1", "/webhooks/v1")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MAX_HOLD_MS = 120_000
 
@@ -38,7 +38,17 @@ EFFECTS: dict[str, dict[str, tuple[type, Any, tuple[int, int]]]] = {
     "truncated": {"bytes": (int, None, (0, 10_000_000))},
     "response_lost": {},
     "commit_then_error": {"status": (int, 500, (500, 599)), "errorCode": (str, None, (1, 64))},
+    # outgoing: on the notifications the bank delivers (sandbox/notify/faults.py), matched by contract and
+    # by path against /<eventType>; seconds are contract time
+    "drop": {},
+    "delay": {"seconds": (int, ..., (1, 30 * 86_400))},
+    "duplicate": {"copies": (int, 1, (1, 5))},
+    "reorder": {"maxSeconds": (int, 3600, (1, 30 * 86_400))},
+    "report_failure": {},
+    "stop_delivery": {"holdSeconds": (int, 86_400, (1, 30 * 86_400))},
+    "bad_signature": {},
 }
+OUTGOING = ("drop", "delay", "duplicate", "reorder", "report_failure", "stop_delivery", "bad_signature")
 BEFORE = ("latency", "http_error", "maintenance", "rate_limit", "reset", "timeout")  # act before processing
 TRIGGERS = ("probability", "seed", "nth", "after", "times", "window")
 MATCH = ("contractId", "method", "path", "clientId", "userId")

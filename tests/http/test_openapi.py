@@ -13,6 +13,7 @@ from tests.openapi_helpers import assert_conforms
 # Blueprints whose every route the document must describe (others document theirs in their own fragment).
 DOCUMENTED_BLUEPRINTS = {
     "api_accounts",
+    "api_webhooks",
     "oauth_endpoints",
     "oauth_control",
     "control",

@@ -4,7 +4,8 @@ Its habits, each one a scenario catches: it never refreshes a token and never co
 any failure at once, three times, whatever the answer said (no ``Retry-After``, no ``Idempotency-Key``, a
 fresh body each time); it approves with whatever token it holds first and keeps a long-lived approval
 token; it sends the date it was given, cut-off or holiday; it never quotes a fee, believes an approved
-payment is paid, and expects every fee on the paying account. It speaks the same JSON-lines protocol as
+payment is paid, and expects every fee on the paying account. It books every payment notification it is
+sent, as often as it is sent, without checking who signed it, and never asks for the unsent ones. It speaks the same JSON-lines protocol as
 the reference client. Run: ``python tests/scenario/naive_client.py``.
 """
 
@@ -14,6 +15,8 @@ import base64
 import json
 import os
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
@@ -30,6 +33,7 @@ class Naive:
         self.tokens: dict[str, str] = {}
         self.key = (env.get("WEB21_KEY_ID"), env.get("WEB21_ENCRYPTION_KEY"))
         self.payments: dict[str, dict[str, Any]] = {}
+        self.booked: list[int] = []
 
     def token(self, user: str, scope: str) -> str:
         if user not in self.tokens:  # once, forever: no refresh, no new consent
@@ -120,6 +124,30 @@ class Naive:
         payment["transferStatus"] = answer.get("transferStatus", payment.get("transferStatus"))
         return answer
 
+    def listen(self) -> Any:
+        """A receiver that books whatever arrives; registered and subscribed, nothing more."""
+        booked = self.booked
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                message = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                booked.append(int(message["depositTransaction"]["amount"]))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        contract = f"{self.url}/sandbox/v1/contracts/{self.env['WEB21_CONTRACT_ID']}"
+        key = {"X-Sandbox-Key": self.env["WEB21_SANDBOX_KEY"]}
+        requests.patch(f"{contract}/settings", json={"notificationUrl": url}, headers=key, timeout=10)
+        body = {"subscribeStatus": "1", "eventTypes": [{"eventType": "deposit-transaction"}]}
+        return self.send("POST", "/webhooks/v1/subscribe", self.operator(), body)
+
     def sync(self) -> Any:
         """From memory: approved means paid, and the fee surely came off the paying account."""
         shown = {}
@@ -148,6 +176,10 @@ class Naive:
             return self.approve(cmd)
         if action in ("status", "sync"):
             return self.sync()
+        if action == "listen":
+            return self.listen()
+        if action == "receipts":
+            return {"count": len(self.booked), "total": str(sum(self.booked))}
         if action == "set-key":
             self.key = (cmd["keyId"], cmd["key"])
             return {"keyId": cmd["keyId"]}

@@ -34,6 +34,8 @@ REASONS = {
     "key-rotation": "did not retry with the retired key",
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
+    "notification-duplicate": "each payment booked once, whatever the order or the count",
+    "notification-unsent": "the unsent list was read until the bank had nothing more (404)",
 }
 
 

@@ -55,7 +55,34 @@ def reports_its_own_code(env: dict[str, str]) -> Handler:
     return handle
 
 
+def keeps_a_high_water_mark(env: dict[str, str]) -> Handler:
+    """Dedupes notifications by "not after the latest messageId seen": a late message is lost."""
+    client = ReferenceClient(env)
+    book, take = client.notifications.book, client.notifications.book.take
+
+    def newer_only(message: dict[str, Any]) -> bool:
+        if book.payments and message["messageId"] <= max(book.payments):
+            return False
+        return take(message)
+
+    book.take = newer_only  # type: ignore[method-assign]
+    return client.handle
+
+
+def catches_up_only_once(env: dict[str, str]) -> Handler:
+    """Reads the unsent list when it starts listening, never when it reconciles."""
+    client = ReferenceClient(env)
+    client.notifications.receipts = client.notifications.book.summary  # type: ignore[method-assign]
+    return client.handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
+    (
+        "notification-duplicate",
+        keeps_a_high_water_mark,
+        "each payment booked once, whatever the order or the count",
+    ),
+    ("notification-unsent", catches_up_only_once, "every payment of the day was booked"),
     (
         "parent-paid-fees",
         claims_reconciliation_without_reading,

@@ -3,11 +3,12 @@ read a user's one-time password. Thin views: parse, call one domain function, re
 
 from __future__ import annotations
 
-from flask import Response, g
+from flask import Response, current_app, g
 
 from sandbox.bank import contract_admin, contract_views, contracts
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
+from sandbox.notify import targets
 from sandbox.store import get_db
 
 
@@ -32,7 +33,10 @@ def issue_contract_key(contract_id: str) -> Response:
 
 def patch_settings(contract_id: str) -> Response:
     auth.allow_contract(contract_id)
-    merged = contract_admin.change_settings(get_db(), contract_id, json_body())
+    patch = json_body()
+    if isinstance(patch, dict) and "notificationUrl" in patch:  # loopback, or a host the operator allows
+        targets.check(get_db(), contract_id, patch["notificationUrl"], current_app.config)
+    merged = contract_admin.change_settings(get_db(), contract_id, patch)
     return reply({"contractId": contract_id, "settings": merged})
 
 

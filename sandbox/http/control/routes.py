@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Blueprint
 
-from sandbox.http.control import auth, clocks, contracts, deposits, health, provision
+from sandbox.http.control import auth, clocks, contracts, deposits, health, notifications, provision
 
 # (method, rule, view); the endpoint is ``control.<view name>``
 ROUTES: list[tuple[str, str, Callable[..., object]]] = [
@@ -26,6 +26,8 @@ ROUTES: list[tuple[str, str, Callable[..., object]]] = [
     ("POST", "/contracts/<contract_id>/clock/advance", clocks.advance_clock),
     ("POST", "/clock/advance", clocks.advance_all),
     ("POST", "/contracts/<contract_id>/deposits", deposits.deposit),
+    ("GET", "/contracts/<contract_id>/notifications", notifications.show_notifications),
+    ("POST", "/contracts/<contract_id>/notifications/deliver", notifications.deliver_notifications),
 ]
 
 bp = Blueprint("control", __name__)

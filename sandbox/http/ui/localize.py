@@ -39,6 +39,15 @@ ACTIVITY_LINES = [
     (re.compile(r"grant (?P<id>\d+) of client (?P<client>\S+) for (?P<user>\S+) expired: .*"), "tl_expired"),
     (re.compile(r"(?P<user>\S+) privileges: (?P<privileges>.*)"), "tl_privileges"),
     (re.compile(r"deposit of (?P<amount>\d+) yen to (?P<account>\d+) from (?P<remitter>.*)"), "tl_deposit"),
+    # sandbox/bank/notices.py, sandbox/notify/record.py: payment notifications
+    (
+        re.compile(r"notification (?P<id>\d+) attempt (?P<n>\d+) → (?P<shown>\S+) \((?P<result>[\w-]+)\)"),
+        "tl_notify_attempt",
+    ),
+    (re.compile(r"notification (?P<id>\d+) held by (?P<effect>\w+) until (?P<until>\S+)"), "tl_notify_held"),
+    (re.compile(r"notifications started for (?P<types>.*)"), "tl_notify_started"),
+    (re.compile(r"notifications stopped for (?P<types>.*)"), "tl_notify_stopped"),
+    (re.compile(r"(?P<n>\d+) unsent (?P<type>\S+) notifications fetched"), "tl_notify_fetched"),
 ]
 REVOKE_CODES = {text: code for code, text in grants.REASONS.items()}
 

@@ -1,7 +1,7 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-approve, status, sync, set-key, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
+approve, status, sync, set-key, listen, receipts, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
 """
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from sandbox.scenario.reference_client.notifications import Notifications
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
@@ -43,6 +44,9 @@ class Client:
         )
         keys = KeyRing(env.get("WEB21_KEY_ID") or None, env.get("WEB21_ENCRYPTION_KEY") or None)
         self.payments = Payments(self.operator, self.approver, self.clock, keys)
+        self.notifications = Notifications(
+            self.operator, config.base_url, config.contract_id, config.sandbox_key
+        )
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
@@ -53,6 +57,8 @@ class Client:
             "status": lambda c: self.payments.status(c.get("ref")),
             "sync": lambda c: self.payments.sync(),
             "set-key": self.set_key,
+            "listen": lambda c: self.notifications.listen(),
+            "receipts": lambda c: self.notifications.receipts(),
         }
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:

@@ -48,6 +48,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "deposit of {amount} yen to {account} from {remitter}",
     ),
     "tl_event": ("時計イベント「{kind}」実行（{status}）", "clock event {kind} ran ({status})"),
+    "tl_notify_attempt": (
+        "入金通知 {id} の送信 {n} 回目 → {shown}（{result}）",
+        "notification {id} attempt {n} → {shown} ({result})",
+    ),
+    "tl_notify_held": (
+        "入金通知 {id} を {effect} により {until} まで保留",
+        "notification {id} held by {effect} until {until}",
+    ),
+    "tl_notify_started": ("入金通知を開始: {types}", "notifications started for {types}"),
+    "tl_notify_stopped": ("入金通知を停止: {types}", "notifications stopped for {types}"),
+    "tl_notify_fetched": (
+        "未送信の入金通知 {n} 件（{type}）が取得された",
+        "{n} unsent {type} notifications fetched",
+    ),
     "tl_by": ("（{who}）", " by {who}"),
     "outcome_reset": ("処理前に接続をリセット", "the connection was reset before processing"),
     "outcome_timeout": ("接続を保持したのち切断（未処理）", "held open, then closed; not processed"),
