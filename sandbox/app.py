@@ -17,6 +17,7 @@ from sandbox.http.api import accounts as api_accounts
 from sandbox.http.api import bulk as api_bulk
 from sandbox.http.api import docs as api_docs
 from sandbox.http.api import transfers as api_transfers
+from sandbox.http.api import va as api_va
 from sandbox.http.auth import endpoints as auth_endpoints
 from sandbox.http.auth import views as auth_views
 from sandbox.http.control import auth as control_auth
@@ -36,6 +37,7 @@ BLUEPRINTS: list[tuple[Blueprint, str]] = [
     (api_accounts.bp, "/corporation/v1"),  # accounts, balances, statements
     (api_transfers.bp, "/corporation/v1"),  # transfers and approval
     (api_bulk.bp, "/corporation/v1"),  # bulk transfers (総合振込/給与振込) and their approval
+    (api_va.bp, "/corporation/v1"),  # virtual accounts (振込入金口座)
     (api_docs.bp, ""),  # /openapi.json and the offline /docs page
     (auth_endpoints.bp, ""),  # /auth/v1: token, revoke, introspect; /.well-known metadata
     (auth_views.bp, ""),  # /auth/v1/authorization: the consent pages

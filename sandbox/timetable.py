@@ -11,6 +11,7 @@ from __future__ import annotations
 from sandbox.bank import contracts, fees
 from sandbox.bank.bulk import execution as bulk
 from sandbox.bank.transfers import batch, execution, lifecycle
+from sandbox.bank.va import lifecycle as va
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
 
@@ -20,6 +21,7 @@ HANDLERS: dict[str, Handler] = {
     fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
     incidents.EVENT: incidents.run_scheduled,
     bulk.EVENT: bulk.open_event,  # a bulk transfer's designated date opens: execute or expire
+    va.CLOSE_EVENT: va.close_event,  # a close-request's month end: the parent account's VAs close
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {

@@ -19,6 +19,7 @@ DOCUMENTED_BLUEPRINTS = {
     "transfers",
     "transfers_control",
     "bulk",
+    "va",
     "faults",
 }
 
