@@ -19,6 +19,7 @@ from sandbox.cli import (
     incidents,
     logs,
     oauth,
+    payers,
     scenario,
     serve,
     transfer,
@@ -94,6 +95,8 @@ main.add_command(workshop.workshop)
 main.add_command(contracts.contracts)
 main.add_command(contracts.otp)
 main.add_command(contracts.deposit)
+main.add_command(payers.payers)
+main.add_command(payers.invoices)
 main.add_command(clock.clock)
 main.add_command(transfers.transfers)
 main.add_command(transfer.transfer)

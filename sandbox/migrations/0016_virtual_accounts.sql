@@ -58,6 +58,7 @@ CREATE TABLE payers (
     va_id TEXT,
     amount INTEGER NOT NULL,             -- what is owed; the pattern decides what is paid
     pattern TEXT NOT NULL,               -- exact, short, over, split, other-name, wrong-edi
+    difference INTEGER,                  -- yen short or over (short / over; defaults 660 / 1,000)
     remitter_kana TEXT NOT NULL,
     bank_code TEXT,
     branch_code TEXT,
