@@ -32,28 +32,23 @@ def create(db: Database, contract_id: str, spec: dict[str, Any], first_at: datet
     every, times, difference, paymentBankCode/BranchCode); its first payment at ``first_at`` (default now)."""
     now = events.touch(db, contract_id)[1]
     values = _values(db, contract_id, spec)
-    due = landing(max(first_at or now, now))
     with transaction(db):
-        payer_id = insert(
-            db,
-            "payers",
-            {
-                **values,
-                "contract_id": contract_id,
-                "next_at": clock.to_db(due),
-                "created_at": clock.to_db(now),
-            },
-        )
-        events.schedule(db, contract_id, due, EVENT, {"payerId": payer_id})
-        events.record(
-            db,
-            contract_id,
-            now,
-            "payer",
-            f"payer {payer_id} scheduled ({values['pattern']}, {values['every']})",
-            {"payerId": payer_id},
-        )
+        payer_id = schedule(db, contract_id, values, max(first_at or now, now), now)
     return view(get(db, contract_id, payer_id))
+
+
+def schedule(
+    db: Database, contract_id: str, values: dict[str, Any], first_at: datetime, now: datetime
+) -> int:
+    """Write a payer of checked ``values`` and queue its first payment (on a business day from ``first_at``),
+    inside the caller's transaction; return its id. Seeding calls it too."""
+    due = landing(first_at)
+    row_ = {**values, "contract_id": contract_id, "next_at": clock.to_db(due), "created_at": clock.to_db(now)}
+    payer_id = insert(db, "payers", row_)
+    events.schedule(db, contract_id, due, EVENT, {"payerId": payer_id})
+    summary = f"payer {payer_id} scheduled ({values['pattern']}, {values['every']})"
+    events.record(db, contract_id, now, "payer", summary, {"payerId": payer_id})
+    return payer_id
 
 
 def _values(db: Database, contract_id: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -175,9 +170,9 @@ def view(payer: dict[str, Any]) -> dict[str, Any]:
 def pay_event(db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime) -> dict[str, Any]:
     """One occurrence (or a split's second part): pay it, then queue what follows."""
     payer = get(db, contract["id"], event["payload"]["payerId"])
-    if payer["status"] != "active":
-        return {"skipped": payer["status"]}
     part = int(event["payload"].get("part", 1))
+    if payer["status"] == "deleted" or (part == 1 and payer["status"] != "active"):
+        return {"skipped": payer["status"]}  # a split's second part still comes after its last occurrence
     done = [_pay(db, payer, payment, at) for payment in patterns.payments(payer, part)]
     if payer["pattern"] == "split" and part == 1 and patterns.payments(payer, 2):
         events.schedule(
