@@ -27,6 +27,7 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "status": ("ref",),
     "sync": (),
     "set-key": (),
+    "reconcile": (),
     "stop": (),
 }
 ROLES = ("operator", "approver")

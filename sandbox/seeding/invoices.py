@@ -92,7 +92,7 @@ class _Month:
             self._invoice([deposit], "short", amount + self.rng.choice(FEES))
         elif draw < 0.3 and amount > 2000:
             self._invoice([deposit], "over", amount - 1000)
-        elif draw < 0.4 and deposit["edi"]:
+        elif draw < 0.4 and deposit["edi"] and deposit["edi"] not in self.numbers:  # the EDI names it
             others = sorted(k for k in self.names if k != deposit["counterparty_kana"]) or ["ｶ)ﾍﾞﾂﾒｲｼﾖｳｼﾞ"]
             self._invoice([deposit], "other-name", amount, customer=self.rng.choice(others))
         else:

@@ -132,6 +132,23 @@ class Naive:
                 }
         return {"payments": shown}
 
+    def reconcile(self) -> Any:
+        """One page of one account's deposit statement; an invoice is paid by a line of exactly its amount."""
+        control = f"{self.url}/sandbox/v1/contracts/{self.env['WEB21_CONTRACT_ID']}/invoices"
+        key = {"X-Sandbox-Key": self.env["WEB21_SANDBOX_KEY"]}
+        invoices = requests.get(control, headers=key, timeout=10).json()["invoices"]
+        today = self.today()
+        since = min(i["issueDate"] for i in invoices)
+        params = {"accountId": self.first_account(), "dateFrom": since, "dateTo": today}
+        lines = self.send(
+            "GET", "/corporation/v1/accounts/deposit-transactions", self.operator(), params=params
+        )
+        by_amount = {line["amount"]: line["itemKey"] for line in lines.get("depositTransactions", [])}
+        matches = {i["invoiceNo"]: [by_amount[i["amount"]]] for i in invoices if i["amount"] in by_amount}
+        return requests.post(
+            f"{control}/reconciliation", json={"matches": matches}, headers=key, timeout=10
+        ).json()
+
     def act(self, cmd: dict[str, Any]) -> Any:
         action = cmd["do"]
         if action == "consent":
@@ -148,6 +165,8 @@ class Naive:
             return self.approve(cmd)
         if action in ("status", "sync"):
             return self.sync()
+        if action == "reconcile":
+            return self.reconcile()
         if action == "set-key":
             self.key = (cmd["keyId"], cmd["key"])
             return {"keyId": cmd["keyId"]}

@@ -34,6 +34,7 @@ REASONS = {
     "key-rotation": "did not retry with the retired key",
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
+    "month-reconciliation": "matched every invoice to the payments that pay it, short-paid and split included",
 }
 
 

@@ -1,7 +1,7 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-approve, status, sync, set-key, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
+approve, status, sync, set-key, reconcile, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
 """
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from sandbox.scenario.reference_client import reconcile
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
@@ -53,7 +54,9 @@ class Client:
             "status": lambda c: self.payments.status(c.get("ref")),
             "sync": lambda c: self.payments.sync(),
             "set-key": self.set_key,
+            "reconcile": self.reconcile,
         }
+        self.books = reconcile.Books(config.base_url, config.contract_id, config.sandbox_key)
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         return self.operator.call("GET", path, safe=True, params=params or None).data
@@ -96,6 +99,24 @@ class Client:
         return self.payments.pay(
             ref, account, int(command["amount"]), command["to"], wanted, command.get("edi")
         )
+
+    def reconcile(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Match the invoices due by today to the deposit statement's lines (every page, every account),
+        report the matching to be graded, and answer what was found."""
+        today = self.clock.now().date()
+        due = [i for i in self.books.invoices() if i["dueDate"] <= today.isoformat()]
+        start = min((i["issueDate"] for i in due), default=today.isoformat())
+        lines = []
+        for account in sorted({i["accountId"] for i in due if i.get("accountId")}):
+            lines += reconcile.statement(self.get, account, start, today.isoformat())
+        matches = reconcile.match(due, lines)
+        graded = self.books.report(matches)
+        return {
+            "invoices": len(due),
+            "matched": len(matches),
+            "open": len(due) - len(matches),
+            "graded": graded,
+        }
 
     def set_key(self, command: dict[str, Any]) -> dict[str, Any]:
         """The new encryption key, as the bank's screen shows it after a rotation (§5(2)②)."""
