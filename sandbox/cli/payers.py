@@ -39,7 +39,11 @@ def payers() -> None:
 @click.option("--remitter", help="Remitter name in half-width kana (default: a believable company).")
 @click.option("--edi", help="EDI information (≤ 20 characters).")
 @click.option(
-    "--every", type=click.Choice(("once", "daily", "weekly", "monthly")), default="once", show_default=True
+    "--every",
+    type=click.Choice(("once", "daily", "weekly", "monthly")),
+    default="once",
+    show_default=True,
+    help="How often it pays.",
 )
 @click.option("--times", type=int, help="How many payments in all (recurring: default until deleted).")
 @click.option("--in", "in_", help="First payment after this long on the contract clock (e.g. 2h, 3d).")

@@ -28,6 +28,8 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "sync": (),
     "set-key": (),
     "reconcile": (),
+    "va-pool": (),
+    "assign-va": ("ref",),
     "stop": (),
 }
 ROLES = ("operator", "approver")

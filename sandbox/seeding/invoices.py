@@ -4,8 +4,8 @@ reconciliation (消込) can be practised from the first start.
 The payments are the month of incoming transfers the history already holds (from the trading partners):
 each becomes the payment of an invoice the contract issued to that partner — most for the exact amount,
 some short-paid (the partner deducted the transfer fee), some over-paid, some split in two, some paid under
-another name but with the invoice number as EDI. A few invoices stay unpaid, and a few more fall due in the
-coming month with payers scheduled for them (the payer simulator), so moving the clock brings their money.
+another name but with the invoice number as EDI. Two invoices stay unpaid. Nothing is scheduled: moving a
+seeded clock brings no money by itself (add payers for that, ``POST …/payers``).
 Everything comes from a generator seeded by the world's seed and the contract id: other hooks never change
 these invoices, nor they theirs.
 """
@@ -13,11 +13,10 @@ these invoices, nor they theirs.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sandbox import clock
-from sandbox.bank.payers import simulator
 from sandbox.seeding.model import World
 from sandbox.store import Database, insert, rows
 
@@ -32,7 +31,7 @@ _DEPOSITS = (
 
 
 def seed_invoices(world: World) -> None:
-    """Every contract's month of invoices, paid by its history's incoming transfers, and a few to come."""
+    """Every contract's month of invoices, paid by its history's incoming transfers (two left unpaid)."""
     names = {kana: name for name, kana in world.extras.get("partners", [])}
     for built in world.contracts:
         rng = random.Random(f"invoices/{world.seed}/{built['id']}")
@@ -65,7 +64,6 @@ class _Month:
                 self._paid(deposit)
         for _ in range(2):
             self._unpaid(deposits)
-        self._coming(deposits)
 
     def _split_partner(
         self, later: list[dict[str, Any]], first: dict[str, Any], used: set[int]
@@ -151,33 +149,3 @@ class _Month:
         self._write(
             self._number(due - timedelta(days=30)), kana, amount, due, deposits[0]["account_id"], "unpaid"
         )
-
-    def _coming(self, deposits: list[dict[str, Any]]) -> None:
-        """Three invoices due in the coming month, each with a payer who pays on its due date's morning."""
-        if not deposits or not self.names:
-            return
-        for pattern in ("exact", "short", "split"):
-            kana = self.rng.choice(sorted(self.names))
-            due = self.today + timedelta(days=self.rng.randrange(3, WINDOW_DAYS))
-            amount = self.rng.randrange(8_000, 280_000) * 10
-            account_id = deposits[0]["account_id"]
-            number = self._number(due - timedelta(days=30))
-            self._write(number, kana, amount, due, account_id, pattern)
-            values = {
-                "account_id": account_id,
-                "va_id": None,
-                "amount": amount,
-                "pattern": pattern,
-                "difference": None,
-            }
-            values |= {
-                "remitter_kana": kana,
-                "bank_code": None,
-                "branch_code": None,
-                "edi": None,
-                "invoice_no": number,
-            }
-            at = datetime.combine(due, time(10, 0), clock.JST)
-            simulator.schedule(
-                self.db, self.contract_id, {**values, "every": "once", "times": 1}, at, self.start
-            )

@@ -32,7 +32,7 @@ from sandbox.store import Database, set_meta, transaction, wipe
 HOOKS: tuple[Callable[[World], None], ...] = (
     transfers.seed_transfers,  # monthly-fee events and demo transfer requests in each status
     clients.register_demo_clients,  # one OAuth client per contract (§5(2))
-    invoices.seed_invoices,  # a month of invoices paid by the history's deposits, and a few to come (消込)
+    invoices.seed_invoices,  # a month of invoices paid by the history's deposits (消込)
 )
 
 

@@ -14,6 +14,7 @@ VALUES = {
     "applyNo": "1",
     "faultId": "1",
     "incidentId": "1",
+    "payerId": "1",
 }
 
 

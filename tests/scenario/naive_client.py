@@ -30,6 +30,7 @@ class Naive:
         self.tokens: dict[str, str] = {}
         self.key = (env.get("WEB21_KEY_ID"), env.get("WEB21_ENCRYPTION_KEY"))
         self.payments: dict[str, dict[str, Any]] = {}
+        self.account = ""
 
     def token(self, user: str, scope: str) -> str:
         if user not in self.tokens:  # once, forever: no refresh, no new consent
@@ -167,6 +168,12 @@ class Naive:
             return self.sync()
         if action == "reconcile":
             return self.reconcile()
+        if action == "va-pool":
+            self.account = self.first_account()  # why keep spares? it issues one when a customer comes
+            return {"pool": 0}
+        if action == "assign-va":
+            body = {"raId": self.account, "vaTypeCode": "2", "issueRequestCount": 1}
+            return self.send("POST", "/corporation/v1/va/issue", self.operator(), body)
         if action == "set-key":
             self.key = (cmd["keyId"], cmd["key"])
             return {"keyId": cmd["keyId"]}

@@ -35,6 +35,7 @@ REASONS = {
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
     "month-reconciliation": "matched every invoice to the payments that pay it, short-paid and split included",
+    "va-pool-maintenance": "did not try to issue while the bank was in maintenance",
 }
 
 
