@@ -56,8 +56,7 @@ def receive(
         if va is not None:
             va_payments.note(db, va, journal, (amount, remitter, edi), now)
         summary = f"deposit of {amount} yen to {account['id']} from {remitter}"
-        data = {"journalId": journal, **({"vaId": va["va_id"]} if va else {})}
-        events.record(db, contract_id, now, "deposit", summary, data)
+        events.record(db, contract_id, now, "deposit", summary, {"journalId": journal, **_va_data(va)})
     return _answer(db, journal, account["id"], va, amount, now)
 
 
@@ -68,11 +67,15 @@ def _answer(
     return {
         "journalId": journal,
         "accountId": account_id,
-        **({"vaId": va["va_id"]} if va else {}),
+        **_va_data(va),
         "amount": str(amount),
         "balance": str(ledger.balance(db, account_id)),
         "at": clock.to_api(now),
     }
+
+
+def _va_data(va: dict[str, Any] | None) -> dict[str, str]:
+    return {"vaId": va["va_id"]} if va else {}
 
 
 def _returned(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response
 
 from sandbox.bank import deposits
+from sandbox.errors import InvalidParameter
 from sandbox.fields import field
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
@@ -17,6 +18,8 @@ def deposit(contract_id: str) -> Response:
     auth.allow_contract(contract_id)
     data = json_body()
     va_id = field(data, "vaId", required=False)
+    if va_id is not None and data.get("accountId") is not None:
+        raise InvalidParameter("give accountId or vaId, not both (a VA credits its own parent)", field="vaId")
     done = deposits.receive(
         get_db(),
         contract_id,
