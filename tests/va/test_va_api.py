@@ -177,3 +177,16 @@ def test_deposit_statement_range_and_isolation(bank, control, va):
     assert other.status_code == 404 and other.get_json()["errorCode"] == "va_not_found"  # another tenant's VA
     unknown = control("POST", "/contracts/C0001/deposits", {"vaId": "0000000000", "amount": 1}, status=404)
     assert unknown["errorCode"] == "va_not_found"
+
+
+def test_issuing_is_refused_during_maintenance(bank, control, va):
+    ra_id, token = parent(bank), bank.token("C0001", "account")
+    control("POST", "/contracts/C0001/incidents", {"type": "maintenance", "duration": "1h"}, status=201)
+    body = {"raId": ra_id, "vaTypeCode": "2", "issueRequestCount": 5}
+    refused = bank.post("/va/issue", body, token)
+    assert refused.status_code == 503 and refused.get_json()["errorCode"] == "maintenance"
+    assert "Retry-After" in refused.headers
+    control.advance("C0001", "61m")
+    bank._tokens.clear()
+    assert va("list", {"raId": ra_id})["totalCount"] == 0  # nothing was issued meanwhile
+    assert issue(va, ra_id, 5)["count"] == 5  # the window over, issuing works again
