@@ -15,7 +15,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, notifications, peer, report, resets, scale, servers
+from benchmarks import (
+    api,
+    bulk,
+    figures,
+    load,
+    local,
+    notifications,
+    peer,
+    report,
+    resets,
+    scale,
+    servers,
+    va,
+)
 from benchmarks.report import Figure
 
 
@@ -55,6 +68,8 @@ class Bench:
         self.figures.append(local.seed(self.seeded))
         self.say("moving a clock one year")
         self.figures.append(local.clock_year(self.seeded, self.work / "clock.db"))
+        self.say("a month of a 1,000-VA contract's payments, by one clock move")
+        self.figures.append(va.month_of_payments(self.seeded, self.work / "va.db"))
         self.say("fresh contracts and demo resets")
         self.figures.append(resets.fresh_contract(self.work / "contracts.db"))
         self.figures.append(resets.demo_reset(self.work / "reset.db"))

@@ -17,6 +17,7 @@ from sandbox.http.api import accounts as api_accounts
 from sandbox.http.api import bulk as api_bulk
 from sandbox.http.api import docs as api_docs
 from sandbox.http.api import transfers as api_transfers
+from sandbox.http.api import va as api_va
 from sandbox.http.api import webhooks as api_webhooks
 from sandbox.http.api import zengin as api_zengin
 from sandbox.http.auth import endpoints as auth_endpoints
@@ -41,6 +42,7 @@ BLUEPRINTS: list[tuple[Blueprint, str]] = [
     (api_bulk.bp, "/corporation/v1"),  # bulk transfers (総合振込/給与振込) and their approval
     (api_zengin.bp, "/corporation/v1"),  # 全銀 files: 入出金取引明細 (03), 振込入金通知 (01), 総合振込 result
     (api_webhooks.bp, "/webhooks/v1"),  # notifications: subscribe, the unsent list
+    (api_va.bp, "/corporation/v1"),  # virtual accounts (振込入金口座)
     (api_docs.bp, ""),  # /openapi.json and the offline /docs page
     (auth_endpoints.bp, ""),  # /auth/v1: token, revoke, introspect; /.well-known metadata
     (auth_views.bp, ""),  # /auth/v1/authorization: the consent pages

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from sandbox.bank import contracts, fees
 from sandbox.bank.bulk import execution as bulk
+from sandbox.bank.payers import simulator as payers
 from sandbox.bank.transfers import batch, execution, lifecycle
+from sandbox.bank.va import lifecycle as va
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
 
@@ -20,6 +22,8 @@ HANDLERS: dict[str, Handler] = {
     fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
     incidents.EVENT: incidents.run_scheduled,
     bulk.EVENT: bulk.open_event,  # a bulk transfer's designated date opens: execute or expire
+    va.CLOSE_EVENT: va.close_event,  # a close-request's month end: the parent account's VAs close
+    payers.EVENT: payers.pay_event,  # the payer simulator: one payment (or a split's second part)
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {

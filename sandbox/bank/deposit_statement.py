@@ -16,9 +16,10 @@ from sandbox.store import Database, rows
 
 _SQL = (
     "SELECT p.id, p.amount, p.value_date, p.posted_at, p.counterparty_kana, p.edi, p.item_key, j.kind,"
-    " r.bank_code, r.bank_name, r.branch_code, r.branch_name, s.branch_code AS source_branch"
+    " r.bank_code, r.bank_name, r.branch_code, r.branch_name, s.branch_code AS source_branch, vp.va_id"
     " FROM postings p JOIN journals j ON j.id = p.journal_id"
     " LEFT JOIN remitters r ON r.journal_id = p.journal_id"
+    " LEFT JOIN va_payments vp ON vp.journal_id = p.journal_id"
     " LEFT JOIN transfer_requests t ON j.kind = 'transfer' AND t.apply_no = j.ref"
     " LEFT JOIN accounts s ON s.id = t.account_id"
     " WHERE p.account_id = ? AND p.item_key > ? AND p.value_date >= ? AND p.value_date <= ?"

@@ -21,6 +21,7 @@ from sandbox.cli import (
     logs,
     notifications,
     oauth,
+    payers,
     scenario,
     serve,
     transfer,
@@ -96,6 +97,8 @@ main.add_command(workshop.workshop)
 main.add_command(contracts.contracts)
 main.add_command(contracts.otp)
 main.add_command(contracts.deposit)
+main.add_command(payers.payers)
+main.add_command(payers.invoices)
 main.add_command(clock.clock)
 main.add_command(transfers.transfers)
 main.add_command(transfer.transfer)

@@ -13,6 +13,7 @@ from sandbox import errors
 from sandbox.bank import notices, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
+from sandbox.bank.va import errors as va_errors
 from sandbox.bank.zengin import errors as zengin_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
@@ -81,6 +82,13 @@ ERRORS: tuple[type[BankError], ...] = (
     bulk_errors.BulkTransferNotCancellable,
     # sandbox/bank/zengin/errors.py: 全銀 files
     zengin_errors.ZenginFileInvalid,
+    # sandbox/bank/va/errors.py: virtual accounts (振込入金口座)
+    va_errors.VaNotFound,
+    va_errors.VaClosed,
+    va_errors.VaTooMany,
+    va_errors.VaStatusInvalid,
+    va_errors.VaCloseRequested,
+    va_errors.VaDateRangeInvalid,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,

@@ -29,6 +29,9 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "set-key": (),
     "listen": (),
     "receipts": (),
+    "reconcile": (),
+    "va-pool": (),
+    "assign-va": ("ref",),
     "stop": (),
 }
 ROLES = ("operator", "approver")

@@ -22,7 +22,7 @@ from flask import current_app, has_app_context
 from sandbox import clock, config, store
 from sandbox.bank import ledger
 from sandbox.errors import ContractExists, UnknownWorld
-from sandbox.seeding import clients, templates, transfers
+from sandbox.seeding import clients, invoices, templates, transfers
 from sandbox.seeding.build import build
 from sandbox.seeding.model import World, new_world
 from sandbox.store import Database, set_meta, transaction, wipe
@@ -32,6 +32,7 @@ from sandbox.store import Database, set_meta, transaction, wipe
 HOOKS: tuple[Callable[[World], None], ...] = (
     transfers.seed_transfers,  # monthly-fee events and demo transfer requests in each status
     clients.register_demo_clients,  # one OAuth client per contract (§5(2))
+    invoices.seed_invoices,  # a month of invoices paid by the history's deposits (消込)
 )
 
 

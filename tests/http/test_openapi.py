@@ -20,6 +20,7 @@ DOCUMENTED_BLUEPRINTS = {
     "transfers",
     "transfers_control",
     "bulk",
+    "va",
     "faults",
     "api_zengin",
     "zengin_control",

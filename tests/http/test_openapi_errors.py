@@ -16,6 +16,7 @@ VALUES = {
     "incidentId": "1",
     "accountId": "791011571600",
     "kind": "03",
+    "payerId": "1",
 }
 
 

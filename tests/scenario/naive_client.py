@@ -34,6 +34,7 @@ class Naive:
         self.key = (env.get("WEB21_KEY_ID"), env.get("WEB21_ENCRYPTION_KEY"))
         self.payments: dict[str, dict[str, Any]] = {}
         self.booked: list[int] = []
+        self.account = ""
 
     def token(self, user: str, scope: str) -> str:
         if user not in self.tokens:  # once, forever: no refresh, no new consent
@@ -160,6 +161,23 @@ class Naive:
                 }
         return {"payments": shown}
 
+    def reconcile(self) -> Any:
+        """One page of one account's deposit statement; an invoice is paid by a line of exactly its amount."""
+        control = f"{self.url}/sandbox/v1/contracts/{self.env['WEB21_CONTRACT_ID']}/invoices"
+        key = {"X-Sandbox-Key": self.env["WEB21_SANDBOX_KEY"]}
+        invoices = requests.get(control, headers=key, timeout=10).json()["invoices"]
+        today = self.today()
+        since = min(i["issueDate"] for i in invoices)
+        params = {"accountId": self.first_account(), "dateFrom": since, "dateTo": today}
+        lines = self.send(
+            "GET", "/corporation/v1/accounts/deposit-transactions", self.operator(), params=params
+        )
+        by_amount = {line["amount"]: line["itemKey"] for line in lines.get("depositTransactions", [])}
+        matches = {i["invoiceNo"]: [by_amount[i["amount"]]] for i in invoices if i["amount"] in by_amount}
+        return requests.post(
+            f"{control}/reconciliation", json={"matches": matches}, headers=key, timeout=10
+        ).json()
+
     def act(self, cmd: dict[str, Any]) -> Any:
         action = cmd["do"]
         if action == "consent":
@@ -180,6 +198,14 @@ class Naive:
             return self.listen()
         if action == "receipts":
             return {"count": len(self.booked), "total": str(sum(self.booked))}
+        if action == "reconcile":
+            return self.reconcile()
+        if action == "va-pool":
+            self.account = self.first_account()  # why keep spares? it issues one when a customer comes
+            return {"pool": 0}
+        if action == "assign-va":
+            body = {"raId": self.account, "vaTypeCode": "2", "issueRequestCount": 1}
+            return self.send("POST", "/corporation/v1/va/issue", self.operator(), body)
         if action == "set-key":
             self.key = (cmd["keyId"], cmd["key"])
             return {"keyId": cmd["keyId"]}

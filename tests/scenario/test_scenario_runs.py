@@ -36,6 +36,8 @@ REASONS = {
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
     "notification-duplicate": "each payment booked once, whatever the order or the count",
     "notification-unsent": "the unsent list was read until the bank had nothing more (404)",
+    "month-reconciliation": "matched every invoice to the payments that pay it, short-paid and split included",
+    "va-pool-maintenance": "did not try to issue while the bank was in maintenance",
 }
 
 

@@ -195,4 +195,6 @@ def deposit_view(line: dict[str, Any]) -> dict[str, Any]:
     }
     if line["edi"]:
         view["ediInfo"] = line["edi"]
+    if line.get("va_id"):
+        view["vaId"] = line["va_id"]  # paid to a virtual account of this one
     return view

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Blueprint
 
-from sandbox.http.control import auth, clocks, contracts, deposits, health, notifications, provision
+from sandbox.http.control import auth, clocks, contracts, deposits, health, notifications, payers, provision
 
 # (method, rule, view); the endpoint is ``control.<view name>``
 ROUTES: list[tuple[str, str, Callable[..., object]]] = [
@@ -28,6 +28,11 @@ ROUTES: list[tuple[str, str, Callable[..., object]]] = [
     ("POST", "/contracts/<contract_id>/deposits", deposits.deposit),
     ("GET", "/contracts/<contract_id>/notifications", notifications.show_notifications),
     ("POST", "/contracts/<contract_id>/notifications/deliver", notifications.deliver_notifications),
+    ("POST", "/contracts/<contract_id>/payers", payers.create_payers),
+    ("GET", "/contracts/<contract_id>/payers", payers.list_payers),
+    ("DELETE", "/contracts/<contract_id>/payers/<payer_id>", payers.delete_payer),
+    ("GET", "/contracts/<contract_id>/invoices", payers.list_invoices),
+    ("POST", "/contracts/<contract_id>/invoices/reconciliation", payers.grade_reconciliation),
 ]
 
 bp = Blueprint("control", __name__)

@@ -1,7 +1,8 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-approve, status, sync, set-key, listen, receipts, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
+approve, status, sync, set-key, listen, receipts, reconcile, va-pool, assign-va,
+stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
 """
@@ -16,12 +17,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from sandbox.scenario.reference_client import reconcile
 from sandbox.scenario.reference_client.notifications import Notifications
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
 
 OPERATOR_SCOPE = "account transfer offline_access"
+POOL = 10  # spare virtual accounts kept issued
 APPROVER_SCOPE = "transfer-approval"  # alone, and without offline_access: no refresh token to guard
 
 
@@ -59,7 +62,13 @@ class Client:
             "set-key": self.set_key,
             "listen": lambda c: self.notifications.listen(),
             "receipts": lambda c: self.notifications.receipts(),
+            "reconcile": self.reconcile,
+            "va-pool": self.va_pool,
+            "assign-va": self.assign_va,
         }
+        self.pool: list[str] = []  # spare virtual accounts, issued ahead of need
+        self.assigned: dict[str, str] = {}
+        self.books = reconcile.Books(config.base_url, config.contract_id, config.sandbox_key)
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         return self.operator.call("GET", path, safe=True, params=params or None).data
@@ -102,6 +111,43 @@ class Client:
         return self.payments.pay(
             ref, account, int(command["amount"]), command["to"], wanted, command.get("edi")
         )
+
+    def reconcile(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Match the invoices due by today to the deposit statement's lines (every page, every account),
+        report the matching to be graded, and answer what was found."""
+        today = self.clock.now().date()
+        due = [i for i in self.books.invoices() if i["dueDate"] <= today.isoformat()]
+        start = min((i["issueDate"] for i in due), default=today.isoformat())
+        lines = []
+        for account in sorted({i["accountId"] for i in due if i.get("accountId")}):
+            lines += reconcile.statement(self.get, account, start, today.isoformat())
+        matches = reconcile.match(due, lines)
+        graded = self.books.report(matches)
+        return {
+            "invoices": len(due),
+            "matched": len(matches),
+            "open": len(due) - len(matches),
+            "graded": graded,
+        }
+
+    def va_pool(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Top the pool of spare virtual accounts up to ``POOL`` while issuing works (never during maintenance)."""
+        missing = POOL - len(self.pool)
+        if missing > 0:
+            account = self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+            body = {"raId": account, "vaTypeCode": "2", "issueRequestCount": missing}
+            issued = self.operator.call("POST", "/corporation/v1/va/issue", safe=False, json=body).data
+            self.pool += [va["vaId"] for va in issued["vaList"]]
+        return {"pool": len(self.pool)}
+
+    def assign_va(self, command: dict[str, Any]) -> dict[str, Any]:
+        """A customer's own VA: the one it already has, else one from the pool — no call to the bank."""
+        ref = command.get("ref") or f"customer-{len(self.assigned) + 1}"
+        if ref not in self.assigned:
+            if not self.pool:
+                raise LookupError("the pool of spare virtual accounts is empty: top it up once issuing works")
+            self.assigned[ref] = self.pool.pop(0)
+        return {"ref": ref, "vaId": self.assigned[ref], "pool": len(self.pool)}
 
     def set_key(self, command: dict[str, Any]) -> dict[str, Any]:
         """The new encryption key, as the bank's screen shows it after a rotation (§5(2)②)."""
