@@ -246,7 +246,10 @@ def describe_entry(entry: dict[str, Any]) -> str:
     """One line for an evidence entry: a request, a timeline entry or a client reply."""
     if "method" in entry and "path" in entry:
         parts = [f"#{entry.get('requestId', '?')}", entry["method"], entry["path"], "→"]
-        parts.append(str(entry["status"]) if entry.get("status") is not None else "no answer")
+        pending = entry.get("outcome") == "pending"
+        parts.append(
+            str(entry["status"]) if entry.get("status") is not None else "no answer" + " yet" * pending
+        )
         if entry.get("outcome") not in (None, "response"):
             parts.append(f"[{entry['outcome']}]")
         if entry.get("errorCode"):

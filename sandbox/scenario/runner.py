@@ -20,7 +20,7 @@ from sandbox.scenario import grader, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
-from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare, remember_payment
+from sandbox.scenario.setup import Stage, command_for, prepare, remember_evidence, remember_payment
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
 from sandbox.scenario.types import Scenario, Step, describe
 from sandbox.scenario.world import World
@@ -167,7 +167,7 @@ class Runner:
         return self.watcher.last_id, self._timeline_keys()
 
     def _do_client(self, step: Step, body: dict[str, Any]) -> None:
-        command = self._command(body)
+        command = command_for(self.sandbox, self.stage, body)
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         if not self.client.interactive:
             self.client.send(command, timeout)
@@ -180,21 +180,6 @@ class Runner:
         if result.get("applyNo"):  # for {applyNo}, {applyNo.<ref>}, {account.<ref>} in later steps
             remember_payment(self.sandbox, self.stage, command.get("ref"), str(result["applyNo"]))
         self.progress.reply(reply)
-
-    def _command(self, body: dict[str, Any]) -> dict[str, Any]:
-        """What the client is sent: the step's body with the default beneficiary, the account's id
-        and, for ``set-key``, the client's current key."""
-        command = {k: v for k, v in body.items() if k != "timeout"}
-        if command["do"] == "transfer":
-            command.setdefault("to", DEFAULT_BENEFICIARY)
-        if command.get("account") is not None:
-            command["account"] = account_for(self.stage, command["account"])
-        if command["do"] == "set-key":
-            shown = self.sandbox.call(
-                "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
-            )
-            command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
-        return command
 
     def _quiet(self, timeout: float) -> None:
         """A person drives the client: wait for some activity, then for it to settle."""
@@ -213,13 +198,17 @@ class Runner:
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         deadline = time.monotonic() + timeout
         with self.progress.waiting(f"{describe(step)} (up to {timeout:g} s)…"):
-            while not grader.select(self._window(source, body.get("since"), None, step), body[source]):
+            while not (
+                found := grader.select(self._window(source, body.get("since"), None, step), body[source])
+            ):
                 if time.monotonic() >= deadline:
                     raise RunAbort(
                         f"step {step.index} ({describe(step)}): nothing matched within {timeout:g} s"
                     )
                 time.sleep(0.2)
                 self.watcher.poll()
+        if step.label:
+            remember_evidence(self.stage, step.label, found[0])
 
     def _do_expect(self, step: Step, body: dict[str, Any]) -> None:
         begun = time.monotonic()
@@ -235,6 +224,8 @@ class Runner:
             time.sleep(0.2)
             self.watcher.poll()
         outcome.seconds = time.monotonic() - begun
+        if step.label and outcome.passed and outcome.evidence and body["source"] in ("request", "timeline"):
+            remember_evidence(self.stage, step.label, outcome.evidence[0])  # {<label>.<field>}
         self.run_.outcomes.append(outcome)
         self.progress.outcome(outcome)
 

@@ -80,6 +80,20 @@ class Stage:
         return PLACEHOLDER.sub(one, value)
 
 
+def remember_evidence(stage: Stage, label: str, entry: dict[str, Any]) -> None:
+    """Fill ``{<label>.<field>}`` from the first entry that satisfied the step labelled ``label``:
+    a value read from the bank's side (``{lost.applyNo}``: the transfer a lost request made)."""
+
+    def flat(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                flat(f"{prefix}.{key}", inner)
+        elif value is not None and not isinstance(value, list):
+            stage.values[prefix] = str(value)
+
+    flat(label, {k: v for k, v in entry.items() if not k.startswith("_")})
+
+
 def remember_payment(sandbox: Sandbox, stage: Stage, ref: str | None, apply_no: str) -> None:
     """Fill ``{applyNo}``, ``{applyNo.<ref>}`` and ``{account.<ref>}``: the account the bank debits for
     that request, read from the bank (the client's word is not evidence)."""
@@ -226,3 +240,17 @@ def account_for(stage: Stage, wanted: Any) -> str:
     if text.isdigit() and 1 <= int(text) <= len(accounts):
         return accounts[int(text) - 1]["accountId"]
     raise RunAbort(f"no account {text!r} in contract {stage.contract_id}")
+
+
+def command_for(sandbox: Sandbox, stage: Stage, body: dict[str, Any]) -> dict[str, Any]:
+    """What the client is sent for a ``client`` step: its body with the default beneficiary, the
+    account's id and, for ``set-key``, the client's current key."""
+    command = {k: v for k, v in body.items() if k != "timeout"}
+    if command["do"] == "transfer":
+        command.setdefault("to", DEFAULT_BENEFICIARY)
+    if command.get("account") is not None:
+        command["account"] = account_for(stage, command["account"])
+    if command["do"] == "set-key":
+        shown = sandbox.call("GET", f"/contracts/{stage.contract_id}/clients/{stage.client_id}")
+        command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
+    return command

@@ -55,6 +55,20 @@ def reports_its_own_code(env: dict[str, str]) -> Handler:
     return handle
 
 
+def retries_without_its_idempotency_key(env: dict[str, str]) -> Handler:
+    """Retries the lost transfer request blindly: a second transfer, whose number it then reports
+    and approves, while the one the lost request made is left waiting."""
+    client = ReferenceClient(env)
+    call = client.operator.call
+
+    def keyless(method: str, path: str, *, safe: bool, headers: Any = None, **kwargs: Any) -> Any:
+        kept = {k: v for k, v in (headers or {}).items() if k != "Idempotency-Key"}
+        return call(method, path, safe=safe, headers=kept, **kwargs)
+
+    client.operator.call = keyless  # type: ignore[method-assign]
+    return client.handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
     (
         "parent-paid-fees",
@@ -65,6 +79,16 @@ WRONG = [  # scenario, variant, the expectation that must catch it
     ("key-rotation", reports_its_own_code, "reported that the key no longer works"),
     ("contract-termination", reports_its_own_code, "stopped and reported that the service has ended"),
     ("bank-revocation", reports_its_own_code, "stopped and reported the revocation"),
+    (
+        "lost-response",
+        retries_without_its_idempotency_key,
+        "the client learned the number of the transfer the bank made despite the lost answer",
+    ),
+    (
+        "lost-response",
+        retries_without_its_idempotency_key,
+        "the transfer the lost request made executed, once",
+    ),
 ]
 
 
