@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.console import Console
 from sandbox import config
 from sandbox.cli.options import CONTEXT, contract_option, pass_client
 from sandbox.client import ControlClient
-from sandbox.scenario import model
+from sandbox.scenario import model, protocol
 from sandbox.scenario.grader import Run
 from sandbox.scenario.report import Progress, render, write_junit
 from sandbox.scenario.runner import Runner
@@ -126,6 +127,29 @@ def check(files: tuple[str, ...], directory: str) -> None:
         )
     if bad:
         raise click.ClickException(f"{bad} of {len(files)} scenario file(s) have problems")
+
+
+@scenario.command("protocol")
+@click.option("--command", "name", help="Only this command's message and answer.")
+def protocol_(name: str | None) -> None:
+    """Print the client protocol as a JSON Schema, its graded fields marked x-graded.
+
+    Every command the runner sends and every answer a client gives (version jsonl-1).
+
+    \b
+    Example:
+      web21-sandbox scenario protocol > protocol.schema.json
+      web21-sandbox scenario protocol --command sync
+    """
+    document = protocol.schema()
+    if name is not None:
+        if name not in document["$defs"]["commands"]:
+            raise click.ClickException(f"no command {name!r}; known: {', '.join(protocol.names())}")
+        document = {
+            "command": document["$defs"]["commands"][name],
+            "answer": document["$defs"]["answers"][name],
+        }
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @contextlib.contextmanager

@@ -44,6 +44,7 @@ class Run:
     timeline: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     client_log: list[str] = field(default_factory=list)
+    protocol: list[str] = field(default_factory=list)  # what the client's answers got wrong (protocol.py)
     seconds: float = 0.0
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.scenario import grader, world
+from sandbox.scenario import grader, protocol, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
@@ -176,6 +176,9 @@ class Runner:
         with self.progress.waiting(f"waiting for the client to answer {command['do']!r}…"):
             reply = self.client.send(command, timeout, idle=self.watcher.poll)
         self.replies[step.index] = reply
+        for problem in protocol.problems(command["do"], reply):  # said, and kept for the report
+            self.run_.protocol.append(f"step {step.index} ({command['do']}): {problem}")
+            self.progress.say(f"answer does not follow the protocol: {problem}")
         result = reply.get("result") if isinstance(reply.get("result"), dict) else {}
         if result.get("applyNo"):  # for {applyNo}, {applyNo.<ref>}, {account.<ref>} in later steps
             remember_payment(self.sandbox, self.stage, command.get("ref"), str(result["applyNo"]))
@@ -219,7 +222,8 @@ class Runner:
         deadline = time.monotonic() + (0 if negative else self._patience(body))
         while True:
             outcome = self._judge(step, body)
-            if outcome.passed is not False or time.monotonic() >= deadline:
+            settled = not self.watcher.pending or body["source"] == "reply"  # a held request may change it
+            if (outcome.passed is not False and settled) or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
             self.watcher.poll()
