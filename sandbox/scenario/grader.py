@@ -40,6 +40,7 @@ class Run:
     contract_id: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     aborted: str | None = None
+    interrupted: bool = False  # stopped by Ctrl-C: no further scenario is played
     missing: list[str] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)

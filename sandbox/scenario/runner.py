@@ -9,14 +9,13 @@ timeline (``since``/``until`` a labelled step, default the whole run).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.scenario import grader, protocol, world
+from sandbox.scenario import cleanup, grader, protocol, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
@@ -53,12 +52,15 @@ class Runner:
         progress: Progress | None = None,
         within: float = INTERACTIVE_WITHIN,
         contract: str | None = None,
+        keep: bool = False,
     ) -> None:
         """``client_cmd`` starts the client under test; ``in_process`` builds one in this process
         (``make(env) -> handler``); with neither, a person drives it. ``within``: how long a failing
         expectation keeps watching when the client answers each command. ``contract``: play on this
-        existing contract instead of a fresh one (a workshop participant's)."""
-        self.scenario, self.sandbox, self.contract = scenario, sandbox, contract
+        existing contract instead of a fresh one (a workshop participant's). ``keep``: do not archive
+        the contracts the run made."""
+        self.scenario, self.sandbox, self.contract, self.keep = scenario, sandbox, contract, keep
+        self.made: list[str] = []  # contracts the run created, archived at its end
         self.client_cmd, self.in_process, self.within = client_cmd, in_process, within
         self.progress = progress or Progress()
         self.run_ = Run(scenario, url=sandbox.url)
@@ -84,13 +86,16 @@ class Runner:
         except (RunAbort, ClientGone) as exc:
             result.aborted = str(exc)
             self._not_reached()
+        except KeyboardInterrupt:  # Ctrl-C: the partial report, and everything undone, still follow
+            result.aborted, result.interrupted = "interrupted (Ctrl-C)", True
+            self._not_reached()
         finally:
             self._finish()
             result.seconds = time.monotonic() - started
         return result
 
     def _start(self) -> None:
-        self.stage = stage = prepare(self.sandbox, self.scenario, self.contract)
+        self.stage = stage = prepare(self.sandbox, self.scenario, self.contract, self.made)
         self.world = World(self.sandbox, stage)
         self.run_.contract_id = stage.contract_id
         missing = self.sandbox.missing(self.scenario.needs, stage.contract_id)
@@ -118,11 +123,7 @@ class Runner:
         if self.client is not None:
             self.client.stop()
             self.run_.client_log = list(self.client.stderr)
-        if self.world is not None:
-            self.world.undo_faults()
-        if self.stage is not None and self.stage.resume_clock:
-            with contextlib.suppress(RunAbort):
-                self.sandbox.call("PUT", f"/contracts/{self.stage.contract_id}/clock", {"mode": "running"})
+        said = cleanup.undo_world(self.sandbox, self.stage, self.world) if self.stage else []
         if self.watcher is not None:
             try:
                 self.watcher.poll()
@@ -130,6 +131,8 @@ class Runner:
             except RunAbort as exc:
                 self.run_.aborted = self.run_.aborted or str(exc)
             self.run_.requests = self.watcher.entries
+        for line in [*said, *cleanup.archive_made(self.sandbox, self.made, self.keep)]:
+            self.progress.say(line)
 
     def _not_reached(self) -> None:
         judged = {o.step.index for o in self.run_.outcomes}

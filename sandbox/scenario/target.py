@@ -110,6 +110,7 @@ class LocalServer:
             env={**os.environ, "WEB21_SANDBOX_ADMIN_KEY": self.key},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C reaches the runner only: it still needs the server to clean up
         )
         self.url = f"http://127.0.0.1:{port}"
         self._wait_ready()

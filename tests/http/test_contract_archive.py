@@ -20,7 +20,10 @@ def test_archive_hides_the_contract_and_ends_what_it_had_in_force(control, db_pa
     control("POST", "/faults", rule, status=201)
     control("POST", f"/contracts/{cid}/incidents", {"type": "maintenance", "duration": "30m"}, status=201)
     control(
-        "POST", f"/contracts/{pid}/incidents", {"type": "maintenance", "in": "2h", "duration": "30m"}, status=201
+        "POST",
+        f"/contracts/{pid}/incidents",
+        {"type": "maintenance", "in": "2h", "duration": "30m"},
+        status=201,
     )
 
     denied = control("POST", f"/contracts/{pid}/archive", key=parent["key"], status=403)
