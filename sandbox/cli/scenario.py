@@ -164,14 +164,13 @@ def _served(client: ControlClient, console: Console) -> Iterator[ControlClient]:
             return
         chosen = click.get_current_context().find_root().get_parameter_source("db")
         with contextlib.ExitStack() as stack:
-            db = client.db
-            if chosen == click.core.ParameterSource.DEFAULT:
-                db = str(
-                    Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="web21-run-"))) / "run.db"
-                )
-                console.print(f"[dim]a temporary sandbox for this run ({db}); --db keeps one[/]")
-            url = stack.enter_context(LocalServer(db, client.key))
-            yield ControlClient(db=db, url=url, key=client.key)
+            local = client
+            if chosen == click.core.ParameterSource.DEFAULT:  # its admin key, too, stays in the temp dir
+                where = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="web21-run-")))
+                local = ControlClient(db=str(where / "run.db"), key=client.given_key)
+                console.print(f"[dim]a temporary sandbox for this run ({local.db}); --db keeps one[/]")
+            url = stack.enter_context(LocalServer(local.db, local.key))
+            yield ControlClient(db=local.db, url=url, key=local.key)
     except RunAbort as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -128,11 +128,11 @@ def test_without_url_or_db_a_run_uses_a_temporary_database(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("WEB21_SANDBOX_DATABASE", raising=False)
     monkeypatch.delenv("WEB21_SANDBOX_URL", raising=False)
+    monkeypatch.delenv("WEB21_SANDBOX_KEY", raising=False)
+    monkeypatch.delenv("WEB21_SANDBOX_ADMIN_KEY", raising=False)
     result = CliRunner().invoke(
-        main,
-        ["--key", ADMIN_KEY, "scenario", "run", "happy-path", "--dir", str(ROOT / "scenarios")]
-        + ["--client-cmd", REFERENCE],
+        main, ["scenario", "run", "happy-path", "--dir", str(ROOT / "scenarios"), "--client-cmd", REFERENCE]
     )
     assert result.exit_code == 0, result.output
-    assert "a temporary sandbox for this run" in result.output
-    assert not (tmp_path / "var").exists(), "the working database was not touched"
+    assert "a temporary sandbox for this run" in result.output and "contract S0001 on" in result.output
+    assert not (tmp_path / "var").exists(), "neither the working database nor its admin key was touched"
