@@ -3,6 +3,7 @@ the log while it is held, before the retry that overtook it, and on the timeline
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -62,3 +63,34 @@ def test_a_held_request_is_logged_on_arrival_and_before_the_retry_that_overtook_
     timeline = live_server.control("GET", "/contracts/C0001/timeline?limit=500").json()["entries"]
     ids = [e["data"].get("requestId") for e in timeline if e["source"] == "request"]
     assert ids.index(first["requestId"]) < ids.index(second["requestId"])
+
+
+class _Pages:
+    """A control client whose ``GET /requests`` answers from a script, noting each ``afterId`` asked."""
+
+    def __init__(self, pages: list[list[dict]]) -> None:
+        self.pages, self.asked = pages, []
+
+    def call(self, method: str, path: str, params: dict) -> dict:
+        self.asked.append(params["afterId"])
+        found = [e for e in self.pages.pop(0) if e["requestId"] > params["afterId"]]
+        return {"requests": found, "lastId": found[-1]["requestId"] if found else None}
+
+
+def test_requests_follow_prints_a_held_request_on_arrival_and_again_when_it_ends(capsys):
+    from sandbox.cli.logs import _follow
+
+    def entry(ident: int, outcome: str) -> dict:
+        return {"requestId": ident, "outcome": outcome}
+
+    pages = _Pages(
+        [
+            [entry(1, "pending"), entry(2, "response")],
+            [entry(1, "timeout"), entry(2, "response"), entry(3, "response")],
+            [entry(3, "response")],
+        ]
+    )
+    _follow(pages, {}, (0, set()), 0, 3, True)
+    printed = [(e["requestId"], e["outcome"]) for e in map(json.loads, capsys.readouterr().out.splitlines())]
+    assert printed == [(1, "pending"), (2, "response"), (1, "timeout"), (3, "response")]
+    assert pages.asked == [0, 0, 3]  # re-read from the held one until it ended, then from the newest
