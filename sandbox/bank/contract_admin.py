@@ -1,11 +1,13 @@
-"""What an operator changes on a contract: its own control key and its settings. One function per use case,
-each owning its transaction, shared by the control API, the dashboard and the CLI."""
+"""What an operator changes on a contract: its own control key, its settings, archiving it. One function per
+use case, each owning its transaction, shared by the control API, the dashboard and the CLI."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
+from sandbox import clock, events
 from sandbox.bank import contracts
 from sandbox.store import Database, transaction
 
@@ -33,3 +35,20 @@ def change_settings(db: Database, contract_id: str, patch: dict[str, Any]) -> di
     with transaction(db):
         contract = contracts.get(db, contract_id)
         return contracts.update_settings(db, contract, patch)
+
+
+def family(db: Database, contract_id: str) -> list[str]:
+    """The contract and, depth first, every contract below it (children before their parent)."""
+    below = [cid for child in contracts.children(db, contract_id) for cid in family(db, child)]
+    return [*below, contract_id]
+
+
+def mark_archived(db: Database, contract_id: str, at: datetime) -> None:
+    """Archive one contract, inside the caller's transaction: hidden from the lists, its key retired.
+    Its rows stay (its journals share the bank's clearing and fee accounts: deleting them would
+    unbalance the ledger)."""
+    db.conn.execute(
+        "UPDATE contracts SET archived_at = coalesce(archived_at, ?), control_key_hash = NULL WHERE id = ?",
+        (clock.to_db(at), contract_id),
+    )
+    events.record(db, contract_id, at, "contract", "contract archived: hidden from lists, key retired")

@@ -21,6 +21,7 @@ def summary(contract: dict[str, Any]) -> dict[str, Any]:
         "parentId": contract["parent_id"],
         "now": clock.to_api(clock.contract_now(contract)),
         "clockMode": contract["clock_mode"],
+        **({"archivedAt": contract["archived_at"]} if contract.get("archived_at") else {}),
     }
 
 

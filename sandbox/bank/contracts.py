@@ -31,8 +31,10 @@ def get(db: Database, contract_id: str) -> dict[str, Any]:
     return decode(found)
 
 
-def list_all(db: Database) -> list[dict[str, Any]]:
-    return [decode(found) for found in rows(db, "SELECT * FROM contracts ORDER BY id")]
+def list_all(db: Database, archived: bool = False) -> list[dict[str, Any]]:
+    """Every contract, without the archived ones unless ``archived``."""
+    where = "" if archived else " WHERE archived_at IS NULL"
+    return [decode(found) for found in rows(db, f"SELECT * FROM contracts{where} ORDER BY id")]
 
 
 def children(db: Database, contract_id: str) -> list[str]:

@@ -12,27 +12,46 @@ from sandbox.client import ControlClient
 
 @click.group(context_settings=CONTEXT)
 def contracts() -> None:
-    """Contracts (Web21 契約): list and show.
+    """Contracts (Web21 契約): list, show and archive.
 
     \b
     Example:
       web21-sandbox contracts list
       web21-sandbox contracts show C0001
+      web21-sandbox contracts archive S0003
     """
 
 
 @contracts.command("list")
+@click.option("--archived", is_flag=True, help="Include archived contracts.")
 @pass_client
-def contracts_list(client: ControlClient) -> None:
-    """List contracts with their status and clock.
+def contracts_list(client: ControlClient, archived: bool) -> None:
+    """List contracts with their status and clock (archived ones only with --archived).
 
     \b
     Example:
       web21-sandbox contracts list
     """
-    for c in client.call("GET", "/contracts")["contracts"]:
+    params = {"archived": "true"} if archived else None
+    for c in client.call("GET", "/contracts", params=params)["contracts"]:
         parent = f" (child of {c['parentId']})" if c["parentId"] else ""
-        click.echo(f"{c['contractId']}  {c['status']:<10} {c['now']}  {c['name']}{parent}")
+        gone = " [archived]" if c.get("archivedAt") else ""
+        click.echo(f"{c['contractId']}  {c['status']:<10} {c['now']}  {c['name']}{parent}{gone}")
+
+
+@contracts.command("archive")
+@click.argument("contract_id")
+@pass_client
+def contracts_archive(client: ControlClient, contract_id: str) -> None:
+    """Archive a contract and its children (admin key): hidden from lists and the dashboard, its key
+    retired, its fault rules removed and incidents ended. Its history and ledger are kept.
+
+    \b
+    Example:
+      web21-sandbox contracts archive S0003
+    """
+    done = client.call("POST", f"/contracts/{contract_id}/archive")["archived"]
+    click.echo(f"archived {', '.join(done)}")
 
 
 @contracts.command("show")

@@ -52,25 +52,31 @@ def requests_(
     page = client.call("GET", "/requests", params=params)
     _print_requests(page["requests"], as_json)
     if follow:
-        _follow(client, params, page["lastId"] or 0, interval, polls, as_json)
+        pending = {e["requestId"] for e in page["requests"] if e["outcome"] == "pending"}
+        _follow(client, params, (page["lastId"] or 0, pending), interval, polls, as_json)
 
 
 def _follow(
     client: ControlClient,
     params: dict[str, Any],
-    after: int,
+    start: tuple[int, set[int]],
     interval: float,
     polls: int | None,
     as_json: bool,
 ) -> None:
-    """Poll for requests after ``after`` every ``interval`` seconds (``polls`` times, else until Ctrl-C)."""
-    count = 0
+    """Poll for requests after ``start``'s id every ``interval`` seconds (``polls`` times, else until
+    Ctrl-C). A request is logged on arrival (``pending``): it is printed then, and again when it ends."""
+    (after, pending), count = start, 0
     while polls is None or count < polls:
         time.sleep(interval)
         count += 1
-        page = client.call("GET", "/requests", params={**params, "afterId": after, "limit": 1000})
-        _print_requests(page["requests"], as_json)
-        after = page["lastId"] or after
+        cursor = min(pending) - 1 if pending else after
+        page = client.call("GET", "/requests", params={**params, "afterId": cursor, "limit": 1000})
+        ended = [e for e in page["requests"] if e["requestId"] in pending and e["outcome"] != "pending"]
+        _print_requests([e for e in page["requests"] if e["requestId"] > after or e in ended], as_json)
+        pending |= {e["requestId"] for e in page["requests"] if e["outcome"] == "pending"}
+        pending -= {e["requestId"] for e in ended}
+        after = max(after, page["lastId"] or after)
 
 
 def _print_requests(entries: list[dict[str, Any]], as_json: bool) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from rich.console import Console
 from sandbox import config
 from sandbox.cli.options import CONTEXT, contract_option, pass_client
 from sandbox.client import ControlClient
-from sandbox.scenario import model
+from sandbox.scenario import model, protocol
 from sandbox.scenario.grader import Run
 from sandbox.scenario.report import Progress, render, write_junit
 from sandbox.scenario.runner import Runner
@@ -128,16 +130,47 @@ def check(files: tuple[str, ...], directory: str) -> None:
         raise click.ClickException(f"{bad} of {len(files)} scenario file(s) have problems")
 
 
+@scenario.command("protocol")
+@click.option("--command", "name", help="Only this command's message and answer.")
+def protocol_(name: str | None) -> None:
+    """Print the client protocol as a JSON Schema, its graded fields marked x-graded.
+
+    Every command the runner sends and every answer a client gives (version jsonl-1).
+
+    \b
+    Example:
+      web21-sandbox scenario protocol > protocol.schema.json
+      web21-sandbox scenario protocol --command sync
+    """
+    document = protocol.schema()
+    if name is not None:
+        if name not in document["$defs"]["commands"]:
+            raise click.ClickException(f"no command {name!r}; known: {', '.join(protocol.names())}")
+        document = {
+            "command": document["$defs"]["commands"][name],
+            "answer": document["$defs"]["answers"][name],
+        }
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 @contextlib.contextmanager
-def _served(client: ControlClient) -> Iterator[ControlClient]:
-    """The sandbox to play on: the one at ``--url``, else a local server started for the run."""
+def _served(client: ControlClient, console: Console) -> Iterator[ControlClient]:
+    """The sandbox to play on: the one at ``--url``, else a local server started for the run over
+    ``--db`` when it was given, else over a temporary database of its own (removed afterwards)."""
     try:
         if client.url:
             check_reachable(client.url)
             yield client
             return
-        with LocalServer(client.db, client.key) as url:
-            yield ControlClient(db=client.db, url=url, key=client.key)
+        chosen = click.get_current_context().find_root().get_parameter_source("db")
+        with contextlib.ExitStack() as stack:
+            local = client
+            if chosen == click.core.ParameterSource.DEFAULT:  # its admin key, too, stays in the temp dir
+                where = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="web21-run-")))
+                local = ControlClient(db=str(where / "run.db"), key=client.given_key)
+                console.print(f"[dim]a temporary sandbox for this run ({local.db}); --db keeps one[/]")
+            url = stack.enter_context(LocalServer(local.db, local.key))
+            yield ControlClient(db=local.db, url=url, key=local.key)
     except RunAbort as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -152,6 +185,7 @@ def _served(client: ControlClient) -> Iterator[ControlClient]:
     help="Play on this existing contract (e.g. a workshop participant's, with its contract key) "
     "instead of a fresh one.",
 )
+@click.option("--keep", is_flag=True, help="Keep the contracts the run made (default: archive them).")
 @dir_option
 @lang_option
 @pass_client
@@ -162,13 +196,16 @@ def run(
     client_cmd: str | None,
     junit_path: str | None,
     contract_id: str | None,
+    keep: bool,
     directory: str,
     lang: str,
 ) -> None:
     """Play scenarios against a client and grade it; exit 1 when any expectation fails.
 
-    Without --url a local server is started on a free port over --db for the run. Without
-    --client-cmd the client's variables are printed and each command becomes a prompt.
+    Without --url a local server is started on a free port for the run, over a temporary database
+    (or over --db when given). The contracts a run makes are archived at its end (--keep keeps
+    them); Ctrl-C stops it with its partial report, its fault rules removed and incidents ended.
+    Without --client-cmd the client's variables are printed and each command becomes a prompt.
 
     \b
     Example:
@@ -183,13 +220,19 @@ def run(
         raise click.UsageError("name a scenario (or file), or pass --all")
     scenarios = [_load(name, directory) for name in names]
     console = Console(highlight=False, soft_wrap=True)
-    with _served(client) as served:
-        runs = [_play(found, served, client_cmd, contract_id, console, lang) for found in scenarios]
+    runs: list[Run] = []
+    with _served(client, console) as served:
+        for found in scenarios:
+            runs.append(_play(found, served, client_cmd, contract_id, keep, console, lang))
+            if runs[-1].interrupted:
+                break
     if junit_path:
         write_junit(runs, Path(junit_path))
         console.print(f"JUnit XML written to {junit_path}")
     if len(runs) > 1:
         _summary(runs, console)
+    if any(r.interrupted for r in runs):
+        raise SystemExit(130)  # the shell's code for Ctrl-C
     if not all(r.passed for r in runs):
         raise SystemExit(1)
 
@@ -199,12 +242,15 @@ def _play(
     served: ControlClient,
     client_cmd: str | None,
     contract_id: str | None,
+    keep: bool,
     console: Console,
     lang: str,
 ) -> Run:
     """Run one scenario with live progress, then print its report."""
     progress = Progress(console, lang)
-    runner = Runner(found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id)
+    runner = Runner(
+        found, Sandbox(served), client_cmd=client_cmd, progress=progress, contract=contract_id, keep=keep
+    )
     result = runner.run()
     render(result, console, lang)
     return result

@@ -57,6 +57,7 @@ class ProcessClient:
                 bufsize=1,
                 env={**os.environ, **self.env},
                 cwd=self.cwd,
+                start_new_session=True,  # Ctrl-C reaches the runner, which stops the client in order
             )
         except OSError as exc:
             raise ClientGone(f"cannot start the client {argv[0]!r}: {exc.strerror or exc}") from exc

@@ -6,6 +6,7 @@ problem naming the step and field for anything wrong. docs/scenarios.md describe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -54,11 +55,12 @@ def _placeholders(step: Step, value: Any, problems: Problems) -> None:
             _placeholders(step, item, problems)
     elif isinstance(value, str):
         for name in PLACEHOLDER.findall(value):
-            if name not in NAMES and not name.startswith(("applyNo.", "account.")):
+            if name not in NAMES and "." not in name:  # {<label>.<field>}: check_references
                 known = ", ".join(f"{{{n}}}" for n in NAMES)
                 problems.add(
                     where(step),
-                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, {{account.<ref>}}",
+                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, "
+                    "{account.<ref>}, {<label>.<field>}",
                     step.line,
                 )
 
@@ -227,12 +229,28 @@ def check_references(scenario: Scenario, problems: Problems) -> None:
                 problems.add(where(step, key), f"no earlier step labelled {ref!r}", step.line)
             elif key == "of" and target.kind != "client":
                 problems.add(where(step, key), f"step {ref!r} is not a client step", step.line)
+        _evidence_references(step, seen, problems)
         if step.label:
             if step.label in seen or step.label == "start":
                 problems.add(
                     where(step, "label"), f"label {step.label!r} is used twice (or is 'start')", step.line
                 )
             seen[step.label] = step
+
+
+def _evidence_references(step: Step, seen: dict[str, Step], problems: Problems) -> None:
+    """``{<label>.<field>}`` names an earlier ``expect`` or ``wait`` step: the entry that satisfied it."""
+    for name in PLACEHOLDER.findall(json.dumps(step.body, ensure_ascii=False, default=str)):
+        label = name.split(".", 1)[0]
+        if "." not in name or label in ("applyNo", "account"):
+            continue
+        target = seen.get(label)
+        if target is None or target.kind not in ("expect", "wait"):
+            problems.add(
+                where(step),
+                f"placeholder {{{name}}}: no earlier expect or wait step labelled {label!r}",
+                step.line,
+            )
 
 
 def needs(scenario: Scenario) -> list[str]:

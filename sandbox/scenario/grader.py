@@ -40,10 +40,12 @@ class Run:
     contract_id: str | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     aborted: str | None = None
+    interrupted: bool = False  # stopped by Ctrl-C: no further scenario is played
     missing: list[str] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     client_log: list[str] = field(default_factory=list)
+    protocol: list[str] = field(default_factory=list)  # what the client's answers got wrong (protocol.py)
     seconds: float = 0.0
 
     @property
@@ -246,7 +248,10 @@ def describe_entry(entry: dict[str, Any]) -> str:
     """One line for an evidence entry: a request, a timeline entry or a client reply."""
     if "method" in entry and "path" in entry:
         parts = [f"#{entry.get('requestId', '?')}", entry["method"], entry["path"], "→"]
-        parts.append(str(entry["status"]) if entry.get("status") is not None else "no answer")
+        pending = entry.get("outcome") == "pending"
+        parts.append(
+            str(entry["status"]) if entry.get("status") is not None else "no answer" + " yet" * pending
+        )
         if entry.get("outcome") not in (None, "response"):
             parts.append(f"[{entry['outcome']}]")
         if entry.get("errorCode"):

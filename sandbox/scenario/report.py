@@ -96,6 +96,10 @@ def render(run: Run, console: Console, lang: str = "en") -> None:
     console.print("\n[bold]Expectations[/]")
     for outcome in run.outcomes:
         _expectation(outcome, console)
+    if run.protocol:
+        console.print("\n[bold]Answers that do not follow the protocol[/] (web21-sandbox scenario protocol)")
+        for problem in run.protocol:
+            console.print(f"  [yellow]{escape(problem)}[/]")
     if run.timeline:
         console.print("\n[bold]Timeline[/] (contract time)")
         for line in timeline_lines(run.timeline):
@@ -163,7 +167,7 @@ def _suite(run: Run) -> ET.Element:
         counts["tests"] += 1
         counts["errors"] += 1
     out = ET.SubElement(suite, "system-out")
-    out.text = "\n".join(timeline_lines(run.timeline))
+    out.text = "\n".join([*(f"protocol: {p}" for p in run.protocol), *timeline_lines(run.timeline)])
     suite.attrib.update({k: str(v) for k, v in counts.items()})
     return suite
 

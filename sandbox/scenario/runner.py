@@ -9,18 +9,17 @@ timeline (``since``/``until`` a labelled step, default the whole run).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.scenario import grader, world
+from sandbox.scenario import cleanup, grader, protocol, world
 from sandbox.scenario.channel import ClientGone, Handler, InProcessClient, ManualClient, ProcessClient
 from sandbox.scenario.grader import Outcome, Run
 from sandbox.scenario.report import Progress
-from sandbox.scenario.setup import DEFAULT_BENEFICIARY, Stage, account_for, prepare, remember_payment
+from sandbox.scenario.setup import Stage, command_for, prepare, remember_evidence, remember_payment
 from sandbox.scenario.target import RunAbort, Sandbox, Watcher
 from sandbox.scenario.types import Scenario, Step, describe
 from sandbox.scenario.world import World
@@ -53,12 +52,15 @@ class Runner:
         progress: Progress | None = None,
         within: float = INTERACTIVE_WITHIN,
         contract: str | None = None,
+        keep: bool = False,
     ) -> None:
         """``client_cmd`` starts the client under test; ``in_process`` builds one in this process
         (``make(env) -> handler``); with neither, a person drives it. ``within``: how long a failing
         expectation keeps watching when the client answers each command. ``contract``: play on this
-        existing contract instead of a fresh one (a workshop participant's)."""
-        self.scenario, self.sandbox, self.contract = scenario, sandbox, contract
+        existing contract instead of a fresh one (a workshop participant's). ``keep``: do not archive
+        the contracts the run made."""
+        self.scenario, self.sandbox, self.contract, self.keep = scenario, sandbox, contract, keep
+        self.made: list[str] = []  # contracts the run created, archived at its end
         self.client_cmd, self.in_process, self.within = client_cmd, in_process, within
         self.progress = progress or Progress()
         self.run_ = Run(scenario, url=sandbox.url)
@@ -84,13 +86,16 @@ class Runner:
         except (RunAbort, ClientGone) as exc:
             result.aborted = str(exc)
             self._not_reached()
+        except KeyboardInterrupt:  # Ctrl-C: the partial report, and everything undone, still follow
+            result.aborted, result.interrupted = "interrupted (Ctrl-C)", True
+            self._not_reached()
         finally:
             self._finish()
             result.seconds = time.monotonic() - started
         return result
 
     def _start(self) -> None:
-        self.stage = stage = prepare(self.sandbox, self.scenario, self.contract)
+        self.stage = stage = prepare(self.sandbox, self.scenario, self.contract, self.made)
         self.world = World(self.sandbox, stage)
         self.run_.contract_id = stage.contract_id
         missing = self.sandbox.missing(self.scenario.needs, stage.contract_id)
@@ -118,11 +123,7 @@ class Runner:
         if self.client is not None:
             self.client.stop()
             self.run_.client_log = list(self.client.stderr)
-        if self.world is not None:
-            self.world.undo_faults()
-        if self.stage is not None and self.stage.resume_clock:
-            with contextlib.suppress(RunAbort):
-                self.sandbox.call("PUT", f"/contracts/{self.stage.contract_id}/clock", {"mode": "running"})
+        said = cleanup.undo_world(self.sandbox, self.stage, self.world) if self.stage else []
         if self.watcher is not None:
             try:
                 self.watcher.poll()
@@ -130,6 +131,8 @@ class Runner:
             except RunAbort as exc:
                 self.run_.aborted = self.run_.aborted or str(exc)
             self.run_.requests = self.watcher.entries
+        for line in [*said, *cleanup.archive_made(self.sandbox, self.made, self.keep)]:
+            self.progress.say(line)
 
     def _not_reached(self) -> None:
         judged = {o.step.index for o in self.run_.outcomes}
@@ -167,7 +170,7 @@ class Runner:
         return self.watcher.last_id, self._timeline_keys()
 
     def _do_client(self, step: Step, body: dict[str, Any]) -> None:
-        command = self._command(body)
+        command = command_for(self.sandbox, self.stage, body)
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         if not self.client.interactive:
             self.client.send(command, timeout)
@@ -176,25 +179,13 @@ class Runner:
         with self.progress.waiting(f"waiting for the client to answer {command['do']!r}…"):
             reply = self.client.send(command, timeout, idle=self.watcher.poll)
         self.replies[step.index] = reply
+        for problem in protocol.problems(command["do"], reply):  # said, and kept for the report
+            self.run_.protocol.append(f"step {step.index} ({command['do']}): {problem}")
+            self.progress.say(f"answer does not follow the protocol: {problem}")
         result = reply.get("result") if isinstance(reply.get("result"), dict) else {}
         if result.get("applyNo"):  # for {applyNo}, {applyNo.<ref>}, {account.<ref>} in later steps
             remember_payment(self.sandbox, self.stage, command.get("ref"), str(result["applyNo"]))
         self.progress.reply(reply)
-
-    def _command(self, body: dict[str, Any]) -> dict[str, Any]:
-        """What the client is sent: the step's body with the default beneficiary, the account's id
-        and, for ``set-key``, the client's current key."""
-        command = {k: v for k, v in body.items() if k != "timeout"}
-        if command["do"] == "transfer":
-            command.setdefault("to", DEFAULT_BENEFICIARY)
-        if command.get("account") is not None:
-            command["account"] = account_for(self.stage, command["account"])
-        if command["do"] == "set-key":
-            shown = self.sandbox.call(
-                "GET", f"/contracts/{self.stage.contract_id}/clients/{self.stage.client_id}"
-            )
-            command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
-        return command
 
     def _quiet(self, timeout: float) -> None:
         """A person drives the client: wait for some activity, then for it to settle."""
@@ -213,13 +204,17 @@ class Runner:
         timeout = (body.get("timeout") or self.scenario.timeout).total_seconds()
         deadline = time.monotonic() + timeout
         with self.progress.waiting(f"{describe(step)} (up to {timeout:g} s)…"):
-            while not grader.select(self._window(source, body.get("since"), None, step), body[source]):
+            while not (
+                found := grader.select(self._window(source, body.get("since"), None, step), body[source])
+            ):
                 if time.monotonic() >= deadline:
                     raise RunAbort(
                         f"step {step.index} ({describe(step)}): nothing matched within {timeout:g} s"
                     )
                 time.sleep(0.2)
                 self.watcher.poll()
+        if step.label:
+            remember_evidence(self.stage, step.label, found[0])
 
     def _do_expect(self, step: Step, body: dict[str, Any]) -> None:
         begun = time.monotonic()
@@ -230,11 +225,14 @@ class Runner:
         deadline = time.monotonic() + (0 if negative else self._patience(body))
         while True:
             outcome = self._judge(step, body)
-            if outcome.passed is not False or time.monotonic() >= deadline:
+            settled = not self.watcher.pending or body["source"] == "reply"  # a held request may change it
+            if (outcome.passed is not False and settled) or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
             self.watcher.poll()
         outcome.seconds = time.monotonic() - begun
+        if step.label and outcome.passed and outcome.evidence and body["source"] in ("request", "timeline"):
+            remember_evidence(self.stage, step.label, outcome.evidence[0])  # {<label>.<field>}
         self.run_.outcomes.append(outcome)
         self.progress.outcome(outcome)
 

@@ -80,6 +80,20 @@ class Stage:
         return PLACEHOLDER.sub(one, value)
 
 
+def remember_evidence(stage: Stage, label: str, entry: dict[str, Any]) -> None:
+    """Fill ``{<label>.<field>}`` from the first entry that satisfied the step labelled ``label``:
+    a value read from the bank's side (``{lost.applyNo}``: the transfer a lost request made)."""
+
+    def flat(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                flat(f"{prefix}.{key}", inner)
+        elif value is not None and not isinstance(value, list):
+            stage.values[prefix] = str(value)
+
+    flat(label, {k: v for k, v in entry.items() if not k.startswith("_")})
+
+
 def remember_payment(sandbox: Sandbox, stage: Stage, ref: str | None, apply_no: str) -> None:
     """Fill ``{applyNo}``, ``{applyNo.<ref>}`` and ``{account.<ref>}``: the account the bank debits for
     that request, read from the bank (the client's word is not evidence)."""
@@ -94,15 +108,18 @@ def remember_payment(sandbox: Sandbox, stage: Stage, ref: str | None, apply_no: 
     stage.values[f"account.{ref}"] = str(found["accountId"])
 
 
-def prepare(sandbox: Sandbox, scenario: Scenario, contract: str | None = None) -> Stage:
+def prepare(
+    sandbox: Sandbox, scenario: Scenario, contract: str | None = None, made: list[str] | None = None
+) -> Stage:
     """Create the run's contract, or adopt ``contract`` (or the scenario's own), and return its stage.
 
     An adopted contract's clock is frozen for the run (and set running again afterwards when it was);
-    the scenario's ``start`` does not apply to it: clocks only move forward.
+    the scenario's ``start`` does not apply to it: clocks only move forward. ``made`` gets the id of
+    every contract created (a parent first), even when the preparation fails half-way.
     """
     setup = scenario.setup
     adopted = contract or setup.contract
-    stage = _adopt(sandbox, adopted, scenario.name) if adopted else _fresh(sandbox, scenario)
+    stage = _adopt(sandbox, adopted, scenario.name) if adopted else _fresh(sandbox, scenario, made)
     if adopted:
         if setup.settings:
             sandbox.call("PATCH", f"/contracts/{stage.contract_id}/settings", setup.settings)
@@ -125,21 +142,23 @@ def prepare(sandbox: Sandbox, scenario: Scenario, contract: str | None = None) -
     return stage
 
 
-def _fresh(sandbox: Sandbox, scenario: Scenario) -> Stage:
+def _fresh(sandbox: Sandbox, scenario: Scenario, made: list[str] | None = None) -> Stage:
     """A new contract (and its parent first, for a child), frozen, with its own key and client."""
-    body = _contract_body(scenario)
+    body, made = _contract_body(scenario), made if made is not None else []
     if scenario.setup.child:  # a fresh parent first; the run plays on its fresh child
         parent = {k: v for k, v in body.items() if k not in ("template", "settings", "issueKeys")}
         body["parentId"] = sandbox.call("POST", "/contracts", parent)["contracts"][0]["contractId"]
-    made = sandbox.call("POST", "/contracts", body)
-    contract = made["contracts"][0]
-    client = next((c for c in made.get("clients", []) if c["contractId"] == contract["contractId"]), None)
+        made.append(body["parentId"])
+    answer = sandbox.call("POST", "/contracts", body)
+    contract = answer["contracts"][0]
+    made.append(contract["contractId"])
+    client = next((c for c in answer.get("clients", []) if c["contractId"] == contract["contractId"]), None)
     if client is None:
         raise RunAbort(
             f"contract {contract['contractId']} came without a registered client (is OAuth installed?)"
         )
-    passwords = {c["userId"]: c["password"] for c in made.get("credentials", [])}
-    users = _roles(made.get("credentials", []))
+    passwords = {c["userId"]: c["password"] for c in answer.get("credentials", [])}
+    users = _roles(answer.get("credentials", []))
     return Stage(
         contract_id=contract["contractId"],
         key=contract["key"],
@@ -226,3 +245,17 @@ def account_for(stage: Stage, wanted: Any) -> str:
     if text.isdigit() and 1 <= int(text) <= len(accounts):
         return accounts[int(text) - 1]["accountId"]
     raise RunAbort(f"no account {text!r} in contract {stage.contract_id}")
+
+
+def command_for(sandbox: Sandbox, stage: Stage, body: dict[str, Any]) -> dict[str, Any]:
+    """What the client is sent for a ``client`` step: its body with the default beneficiary, the
+    account's id and, for ``set-key``, the client's current key."""
+    command = {k: v for k, v in body.items() if k != "timeout"}
+    if command["do"] == "transfer":
+        command.setdefault("to", DEFAULT_BENEFICIARY)
+    if command.get("account") is not None:
+        command["account"] = account_for(stage, command["account"])
+    if command["do"] == "set-key":
+        shown = sandbox.call("GET", f"/contracts/{stage.contract_id}/clients/{stage.client_id}")
+        command.update({"keyId": shown.get("keyId"), "key": shown.get("encryptionKey")})
+    return command

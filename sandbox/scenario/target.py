@@ -17,6 +17,9 @@ import requests
 
 from sandbox.client import ControlClient, ControlError
 
+PENDING = "pending"  # the request log's outcome for a request that has not ended yet
+STALE_PENDING = 300.0  # seconds after which a still-pending entry is no longer re-read
+
 
 class RunAbort(Exception):
     """The run cannot go on (the sandbox refused a step, a wait never came, the client went away)."""
@@ -107,6 +110,7 @@ class LocalServer:
             env={**os.environ, "WEB21_SANDBOX_ADMIN_KEY": self.key},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C reaches the runner only: it still needs the server to clean up
         )
         self.url = f"http://127.0.0.1:{port}"
         self._wait_ready()
@@ -152,13 +156,20 @@ def observed(entry: dict[str, Any]) -> None:
 
 
 class Watcher:
-    """Follows one contract's request log; every entry gets ``_seen`` (wall time first seen)."""
+    """Follows one contract's request log; every entry gets ``_seen`` (wall time first seen).
+
+    The log writes a request when it arrives (``outcome: pending``) and completes it when it ends, so
+    the watcher keeps reading from the earliest entry still pending: a held request is shown (and
+    placed in its step's window) when it arrives, and shown again, in place, with what the client got.
+    """
 
     def __init__(
         self, sandbox: Sandbox, contract_id: str, on_entry: Callable[[dict[str, Any]], None]
     ) -> None:
         self.sandbox, self.contract_id, self.on_entry = sandbox, contract_id, on_entry
         self.entries: list[dict[str, Any]] = []
+        self.by_id: dict[int, dict[str, Any]] = {}
+        self.pending: dict[int, float] = {}  # id -> when first seen pending
         self.last_id = 0
 
     def start(self) -> None:
@@ -168,28 +179,51 @@ class Watcher:
         self.last_id = found[-1]["requestId"] if found else 0
 
     def poll(self) -> list[dict[str, Any]]:
+        """Read what is new (and what ended of what was pending); return the new or changed entries."""
+        now = time.time()
+        for ident in [i for i, seen in self.pending.items() if now - seen > STALE_PENDING]:
+            del self.pending[ident]  # a worker that died mid-request never completes its row
+        cursor = min(self.pending) - 1 if self.pending else self.last_id
         fresh: list[dict[str, Any]] = []
         while True:
             answer = self.sandbox.call(
                 "GET",
                 "/requests",
-                params={"contractId": self.contract_id, "afterId": self.last_id, "limit": 500},
+                params={"contractId": self.contract_id, "afterId": cursor, "limit": 500},
             )
             batch = answer.get("requests", [])
-            now = time.time()
-            for entry in batch:
-                entry["_seen"] = now
-                observed(entry)
-                self.on_entry(entry)
-            fresh += batch
+            fresh += [e for e in (self._take(entry, now) for entry in batch) if e is not None]
             if batch:
-                self.last_id = batch[-1]["requestId"]
+                cursor = batch[-1]["requestId"]
             if len(batch) < 500:
                 break
-        self.entries += fresh
+        self.last_id = max(self.last_id, cursor)
         return fresh
 
+    def _take(self, entry: dict[str, Any], now: float) -> dict[str, Any] | None:
+        """Add a new entry or complete a pending one in place; None when nothing changed."""
+        ident = entry["requestId"]
+        known = self.by_id.get(ident)
+        if known is not None and (ident not in self.pending or entry.get("outcome") == PENDING):
+            return None
+        entry["_seen"] = known["_seen"] if known else now
+        observed(entry)
+        if known is None:
+            self.entries.append(entry)
+            self.by_id[ident] = entry
+        else:
+            known.clear()
+            known.update(entry)
+            entry = known
+        if entry.get("outcome") == PENDING:
+            self.pending[ident] = now
+        else:
+            self.pending.pop(ident, None)
+        self.on_entry(entry)
+        return entry
+
     def window(self, after: int, until: int | None = None) -> list[dict[str, Any]]:
+        """Entries with ids in ``(after, until]``: ids are arrival order."""
         return [
             e for e in self.entries if e["requestId"] > after and (until is None or e["requestId"] <= until)
         ]

@@ -18,6 +18,7 @@ class World:
         self.sandbox, self.stage = sandbox, stage
         self.contract = f"/contracts/{stage.contract_id}"
         self.faults: list[int] = []
+        self.incidents: list[int] = []
 
     def clock(self, body: dict[str, Any]) -> str:
         if "advance" in body:
@@ -56,6 +57,8 @@ class World:
 
     def incident(self, body: dict[str, Any]) -> str:
         made = self.sandbox.call("POST", f"{self.contract}/incidents", body)
+        if made.get("incidentId") is not None:
+            self.incidents.append(made["incidentId"])
         result = json.dumps(made.get("result") or {}, ensure_ascii=False)
         return f"incident #{made.get('incidentId')} {made.get('type')}: {made.get('status')} {result}"
 
@@ -69,6 +72,13 @@ class World:
                 self.sandbox.call("DELETE", f"/faults/{fault_id}")
             except Exception:  # noqa: BLE001 - already gone: nothing to undo
                 continue
+
+    def end_incidents(self) -> None:
+        """End the incidents this run started that are still scheduled or in force (a window open)."""
+        for incident_id in self.incidents:
+            found = self.sandbox.call("GET", f"{self.contract}/incidents/{incident_id}")
+            if found.get("status") in ("scheduled", "active"):
+                self.sandbox.call("DELETE", f"{self.contract}/incidents/{incident_id}")
 
 
 STEPS = ("clock", "settings", "deposit", "fault", "clear_faults", "incident", "note")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sandbox.errors import BankError
+
+OAUTH_ERRORS = {503: "temporarily_unavailable", 429: "temporarily_unavailable"}
 
 # -- what an API client sees (a rule's http_error and rate_limit effects) -----------------------------
 
@@ -53,3 +58,15 @@ class FaultNotFound(BankError):
 
     code, status = "fault_not_found", 404
     message_ja, message_en = "指定された障害ルールは存在しません。", "No such fault rule."
+
+
+def error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
+    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
+    if path.startswith("/auth/v1"):
+        data: dict[str, Any] = {
+            "error": OAUTH_ERRORS.get(status, code),
+            "error_description": error.message_en,
+        }
+    else:
+        data = {**error.body(), "errorCode": code}
+    return json.dumps(data, ensure_ascii=False).encode()

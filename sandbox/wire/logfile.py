@@ -3,8 +3,9 @@
 Every request writes one log row. In the bank's file that write took the bank's one write lock, so
 under load every read became a write and the workers queued on it; in a file of its own it takes only
 the log's lock. Each row is its own autocommit transaction: once its INSERT returns, any other
-connection (the control API, the timeline, ``requests --follow``) reads it on its next query. Ids are
-given by that file in commit order, which is arrival order at the log.
+connection (the control API, the timeline, ``requests --follow``) reads it on its next query. A row is
+inserted when the request arrives (``outcome`` ``pending``) and completed by one UPDATE when it ends,
+so ids are arrival order and a request held by a fault is in the log while it is held.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ STEPS: tuple[str, ...] = (
     # the Retry-After a client was sent and the account a request named: scenario evidence (issue 14)
     "ALTER TABLE request_log ADD COLUMN retry_after INTEGER",
     "ALTER TABLE request_log ADD COLUMN account_id TEXT",
+    # issue 14: the row is written when the request arrives (outcome 'pending') and completed when it
+    # ends, so ids are arrival order and a held request shows while it is held; the applyNo an answer
+    # carried (even one the client never received) names the transfer a request made.
+    "ALTER TABLE request_log ADD COLUMN ended_wall_at TEXT",
+    "ALTER TABLE request_log ADD COLUMN apply_no TEXT",
 )
 
 _local = threading.local()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import logging
 import os
 import threading
@@ -37,12 +36,11 @@ from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
 from sandbox.wire import engine, gate, logfile, requestlog, rules
 from sandbox.wire.connection import client_socket, drop, status_line
-from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable
+from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable, error_payload
 from sandbox.wire.identify import Who, identify
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
-OAUTH_ERRORS = {503: "temporarily_unavailable", 429: "temporarily_unavailable"}
 
 
 class FaultLayer:
@@ -75,6 +73,7 @@ class Exchange:
         self.layer, self.environ, self.start_response = layer, environ, start_response
         self.started = time.perf_counter()
         self.entry: dict[str, Any] = {}
+        self.row_id: int | None = None
         self.status_line = ""
 
     # -- deciding --------------------------------------------------------------------------------
@@ -111,7 +110,18 @@ class Exchange:
             contract = gate.contract_row(db, who.contract_id)
         now = clock.contract_now(contract) if contract else None
         self.entry = requestlog.entry(self.environ, who, now, body)
+        self.row_id = self._open(db)
         return who, contract, now
+
+    def _open(self, db: store.Database) -> int | None:
+        """Log the request as it arrives (``pending``): ids are arrival order, a held request shows."""
+        try:
+            config = self.layer.app.config
+            log = logfile.open_for(config["DATABASE"])
+            return requestlog.write(db, log, self.entry, config["REQUEST_LOG_MAX_ROWS"])
+        except Exception:  # the log must not break the API it observes
+            logger.exception("request log write failed")
+            return None
 
     def _read_body(self) -> bytes:
         """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy.
@@ -236,7 +246,9 @@ class Exchange:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        return seen["status"], seen["headers"], b"".join(chunks)
+        body = b"".join(chunks)
+        self.entry["apply_no"] = requestlog.apply_no(seen["status"], body)
+        return seen["status"], seen["headers"], body
 
     def refuse(
         self,
@@ -250,7 +262,7 @@ class Exchange:
         """Answer with an error without running the application (or after, for commit_then_error)."""
         status = status or error.status
         code = code or error.code
-        payload = _error_payload(self.environ["PATH_INFO"], error, status, code)
+        payload = error_payload(self.environ["PATH_INFO"], error, status, code)
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
         if retry_after is not None:
             headers.append(("Retry-After", str(retry_after)))
@@ -266,7 +278,7 @@ class Exchange:
         return [payload]
 
     def log(self, status: int | None, sent: int | None, outcome: str, code: str | None = None) -> None:
-        """Write the request log entry (never fails the request)."""
+        """Complete the request's log entry (never fails the request)."""
         self.entry.update(
             status=status,
             sent_status=sent,
@@ -275,23 +287,11 @@ class Exchange:
             latency_ms=(time.perf_counter() - self.started) * 1000,
         )
         try:
-            config = self.layer.app.config
-            log = logfile.open_for(config["DATABASE"])
-            requestlog.write(self.layer.db(), log, self.entry, config["REQUEST_LOG_MAX_ROWS"])
+            if self.row_id is not None:
+                log = logfile.open_for(self.layer.app.config["DATABASE"])
+                requestlog.complete(self.layer.db(), log, self.row_id, self.entry)
         except Exception:  # the log must not break the API it observes
             logger.exception("request log write failed")
-
-
-def _error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
-    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
-    if path.startswith("/auth/v1"):
-        data: dict[str, Any] = {
-            "error": OAUTH_ERRORS.get(status, code),
-            "error_description": error.message_en,
-        }
-    else:
-        data = {**error.body(), "errorCode": code}
-    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def init_app(app: Flask) -> None:

@@ -42,7 +42,23 @@ COLUMNS = (
     "body_size",
     "retry_after",
     "account_id",
+    "ended_wall_at",
+    "apply_no",
 )
+# What a request's end adds to the row its arrival opened (open_entry, then complete).
+ENDING = (
+    "status",
+    "sent_status",
+    "outcome",
+    "error_code",
+    "latency_ms",
+    "fault_id",
+    "fault",
+    "retry_after",
+    "ended_wall_at",
+    "apply_no",
+)
+PENDING = "pending"  # the outcome of a request that has arrived and not ended yet
 # The activity mark (the bank's last activity id, read just before the write) places a request after the
 # state changes it caused when the contract clock is frozen and everything happens at one contract instant
 # (see timeline.py).
@@ -80,13 +96,43 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
 
 def write(db: Database, log: Database, entry: dict[str, Any], max_rows: int) -> int:
     """Append one entry to ``log`` (autocommit, one statement: visible to every reader once it returns),
-    marked with ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows."""
+    marked with ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows.
+
+    The fault layer writes the entry this way when the request arrives (``outcome`` ``pending``) and
+    completes it with :func:`complete`: ids are arrival order."""
     mark = db.conn.execute("SELECT max(id) FROM activity").fetchone()[0]
-    cursor = log.conn.execute(_INSERT, [*(entry.get(c) for c in COLUMNS), mark])
+    values = {"outcome": PENDING, "latency_ms": 0.0, **entry}
+    cursor = log.conn.execute(_INSERT, [*(values.get(c) for c in COLUMNS), mark])
     new_id = cursor.lastrowid or 0
     if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
         log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
     return new_id
+
+
+def complete(db: Database, log: Database, row_id: int, entry: dict[str, Any]) -> None:
+    """End the row :func:`write` opened: what the client got, and when. A request the application
+    processed is re-marked with the bank's last activity (it follows the changes it caused on the
+    timeline); one it never reached keeps its arrival mark (it stays where it happened)."""
+    entry = {**entry, "ended_wall_at": clock.to_db(clock.wall_now())}
+    sets = ", ".join(f"{c} = ?" for c in ENDING)
+    values = [entry.get(c) for c in ENDING]
+    if entry.get("status") is not None:
+        mark = db.conn.execute("SELECT max(id) FROM activity").fetchone()[0]
+        sets, values = sets + ", activity_mark = ?", [*values, mark]
+    log.conn.execute(f"UPDATE request_log SET {sets} WHERE id = ?", [*values, row_id])
+
+
+def apply_no(status: int, body: bytes) -> str | None:
+    """The ``applyNo`` a successful answer carried (a transfer request's number), whether or not the
+    client received it: the bank's side of "which transfer did this request make"."""
+    if status >= 300 or b'"applyNo"' not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    found = data.get("applyNo") if isinstance(data, dict) else None
+    return str(found) if found else None
 
 
 def query(
@@ -139,6 +185,8 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
         "bodySize": entry["body_size"],
         "retryAfter": entry.get("retry_after"),
         "accountId": entry.get("account_id"),
+        "endedAt": entry.get("ended_wall_at"),  # wall time the request ended (absent while pending)
+        "applyNo": entry.get("apply_no"),
     }
     return {k: v for k, v in view.items() if v is not None}
 

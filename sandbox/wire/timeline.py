@@ -24,6 +24,7 @@ from sandbox.wire import logfile
 
 Entry = dict[str, Any]
 OUTCOMES = {
+    "pending": "arrived, not answered yet (held, or still being processed)",
     "reset": "the connection was reset before processing",
     "timeout": "held open, then closed; not processed",
     "reset_after_commit": "committed (the sandbox answered {status}), then the connection was reset",
@@ -112,6 +113,7 @@ def _request_entry(r: dict[str, Any]) -> Entry:
         "fault": r["fault"],
         "idempotencyKey": r["idempotency_key"],
         "latencyMs": round(r["latency_ms"], 1),
+        "applyNo": r.get("apply_no"),
     }
     seq = (r["activity_mark"] or 0) + 0.5
     return _entry(r["at"], "request", seq, "fault" if r["fault"] else "request", summary, data, r["id"])

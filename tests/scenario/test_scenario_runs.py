@@ -54,6 +54,7 @@ def test_reference_client_passes(served: LiveServer, name: str) -> None:
     assert run.passed, describe(run) + "\n" + output
     assert run.outcomes and all(o.passed for o in run.outcomes)
     assert run.timeline, "the report carries the contract's timeline"
+    assert run.protocol == [], "every answer of the reference client follows the protocol schema"
 
 
 @pytest.mark.parametrize("name", sorted(REASONS))

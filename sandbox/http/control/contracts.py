@@ -3,18 +3,20 @@ read a user's one-time password. Thin views: parse, call one domain function, re
 
 from __future__ import annotations
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, request
 
 from sandbox.bank import contract_admin, contract_views, contracts
 from sandbox.http.control import auth
 from sandbox.http.web import json_body, reply
 from sandbox.notify import targets
 from sandbox.store import get_db
+from sandbox.wire import contract_archive
 
 
 def list_contracts() -> Response:
     db = get_db()
-    found = [c for c in contracts.list_all(db) if g.control_contract in (None, c["id"])]
+    archived = request.args.get("archived") in ("1", "true")
+    found = [c for c in contracts.list_all(db, archived) if g.control_contract in (None, c["id"])]
     return reply({"contracts": [contract_views.summary(c) for c in found], "count": len(found)})
 
 
@@ -43,3 +45,10 @@ def patch_settings(contract_id: str) -> Response:
 def user_otp(contract_id: str, user: str) -> Response:
     auth.allow_contract(contract_id)
     return reply(contract_views.user_otp(get_db(), contract_id, user))
+
+
+def archive_contract(contract_id: str) -> Response:
+    """Archive a contract and its children (admin only): hidden from lists, keys retired, fault rules
+    removed, incidents ended; its history and ledger stay."""
+    auth.require_admin()
+    return reply({"archived": contract_archive.archive(get_db(), contract_id)})

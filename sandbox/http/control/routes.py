@@ -19,6 +19,7 @@ ROUTES: list[tuple[str, str, Callable[..., object]]] = [
     ("POST", "/contracts", provision.create_contracts),
     ("GET", "/contracts/<contract_id>", contracts.show_contract),
     ("POST", "/contracts/<contract_id>/keys", contracts.issue_contract_key),
+    ("POST", "/contracts/<contract_id>/archive", contracts.archive_contract),
     ("PATCH", "/contracts/<contract_id>/settings", contracts.patch_settings),
     ("GET", "/contracts/<contract_id>/users/<user>/otp", contracts.user_otp),
     ("GET", "/contracts/<contract_id>/clock", clocks.get_clock),
