@@ -52,6 +52,10 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,
+    # seconds a transfer to another bank stays 12 手続中 before the clearing step (a clock event) decides
+    # its items; 0 = decided at execution, in the same step (docs/transfers.md, "Outcomes")
+    "clearingDelaySeconds": 0,
+    "recallFee": 880,  # yen, 組戻手数料 charged when a recall (組戻) is requested; sandbox default
 }
 
 

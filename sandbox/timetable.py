@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sandbox.bank import contracts, fees
 from sandbox.bank.bulk import execution as bulk
+from sandbox.bank.outcomes import clearing, recall
 from sandbox.bank.transfers import batch, execution, lifecycle
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
@@ -20,6 +21,10 @@ HANDLERS: dict[str, Handler] = {
     fees.MONTHLY_FEE_EVENT: fees.charge_monthly_fee,
     incidents.EVENT: incidents.run_scheduled,
     bulk.EVENT: bulk.open_event,  # a bulk transfer's designated date opens: execute or expire
+    clearing.CLEAR_EVENT: clearing.clear_event,  # other-bank items decided after clearingDelaySeconds
+    clearing.RETRY_EVENT: clearing.retry_event,  # 13 リトライ中 → paid, or 不能 with the money back
+    clearing.RETURN_EVENT: clearing.return_event,  # a paid item comes back (資金返却)
+    recall.RECALL_EVENT: recall.recall_event,  # the receiving bank's answer to a 組戻
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {

@@ -12,6 +12,7 @@ from typing import Any
 from sandbox import errors
 from sandbox.bank import statements
 from sandbox.bank.bulk import errors as bulk_errors
+from sandbox.bank.outcomes import errors as outcome_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
@@ -77,6 +78,8 @@ ERRORS: tuple[type[BankError], ...] = (
     bulk_errors.BulkTransferTooManyItems,
     bulk_errors.BulkTransferNotFound,
     bulk_errors.BulkTransferNotCancellable,
+    # sandbox/bank/outcomes/errors.py: item outcomes at the receiving bank, recalls (組戻)
+    outcome_errors.RecallNotPossible,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,
