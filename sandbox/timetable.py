@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sandbox.bank import contracts, fees
 from sandbox.bank.bulk import execution as bulk
-from sandbox.bank.outcomes import clearing, recall
 from sandbox.bank.transfers import batch, execution, lifecycle
+from sandbox.bank.transfers.outcomes import clearing, recall
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
 

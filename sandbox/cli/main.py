@@ -19,6 +19,7 @@ from sandbox.cli import (
     incidents,
     logs,
     oauth,
+    recall,
     scenario,
     serve,
     transfer,
@@ -97,6 +98,7 @@ main.add_command(contracts.deposit)
 main.add_command(clock.clock)
 main.add_command(transfers.transfers)
 main.add_command(transfer.transfer)
+transfer.transfer.add_command(recall.recall)  # web21-sandbox transfer recall (組戻)
 # OAuth: clients, tokens, users
 main.add_command(oauth.client)
 main.add_command(oauth.token)

@@ -12,8 +12,8 @@ from typing import Any
 from sandbox import errors
 from sandbox.bank import statements
 from sandbox.bank.bulk import errors as bulk_errors
-from sandbox.bank.outcomes import errors as outcome_errors
 from sandbox.bank.transfers import errors as transfer_errors
+from sandbox.bank.transfers.outcomes import errors as outcome_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
 from sandbox.oauth import errors as oauth_errors

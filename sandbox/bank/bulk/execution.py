@@ -16,9 +16,9 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank import contracts, ledger
 from sandbox.bank.bulk import records
-from sandbox.bank.outcomes import clearing
 from sandbox.bank.transfers.dates import OPENING
 from sandbox.bank.transfers.execution import cannot_execute
+from sandbox.bank.transfers.outcomes import clearing
 from sandbox.bank.transfers.records import CLOCK
 from sandbox.store import Database
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.bank import contracts, ledger
-from sandbox.bank.outcomes import clearing
 from sandbox.bank.transfers import execution, records
+from sandbox.bank.transfers.outcomes import clearing
 from sandbox.bank.transfers.records import CLOCK, Actor
 from sandbox.store import Database, rows
 

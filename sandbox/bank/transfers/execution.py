@@ -11,10 +11,10 @@ from typing import Any
 
 from sandbox import clock
 from sandbox.bank import contracts, ledger
-from sandbox.bank.outcomes import clearing
-from sandbox.bank.outcomes import records as outcome_records
 from sandbox.bank.transfers import records
 from sandbox.bank.transfers.errors import TransferNotCancellable
+from sandbox.bank.transfers.outcomes import clearing
+from sandbox.bank.transfers.outcomes import records as outcome_records
 from sandbox.bank.transfers.records import BANK, CLOCK, Actor, items_of, load
 from sandbox.store import Database
 

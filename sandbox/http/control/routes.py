@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Blueprint
 
-from sandbox.http.control import auth, clocks, contracts, deposits, health, provision
+from sandbox.http.control import auth, clocks, contracts, deposits, health, provision, recalls
 
 # (method, rule, view); the endpoint is ``control.<view name>``
 ROUTES: list[tuple[str, str, Callable[..., object]]] = [
@@ -26,6 +26,7 @@ ROUTES: list[tuple[str, str, Callable[..., object]]] = [
     ("POST", "/contracts/<contract_id>/clock/advance", clocks.advance_clock),
     ("POST", "/clock/advance", clocks.advance_all),
     ("POST", "/contracts/<contract_id>/deposits", deposits.deposit),
+    ("POST", "/contracts/<contract_id>/transfers/<apply_no>/recall", recalls.recall_transfer),
 ]
 
 bp = Blueprint("control", __name__)

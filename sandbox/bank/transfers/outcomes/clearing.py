@@ -18,9 +18,9 @@ from typing import Any
 
 from sandbox import calendar, clock, events
 from sandbox.bank import contracts, ledger
-from sandbox.bank.outcomes import magic
-from sandbox.bank.outcomes.records import KINDS, Kind, items, load, outcomes, planned, save, settle
 from sandbox.bank.transfers.dates import OPENING
+from sandbox.bank.transfers.outcomes import magic
+from sandbox.bank.transfers.outcomes.records import KINDS, Kind, items, load, outcomes, planned, save, settle
 from sandbox.bank.transfers.records import CLOCK
 from sandbox.store import Database
 

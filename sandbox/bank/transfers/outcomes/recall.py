@@ -15,11 +15,11 @@ from typing import Any
 
 from sandbox import calendar, clock, events
 from sandbox.bank import contracts, ledger
-from sandbox.bank.outcomes import magic
-from sandbox.bank.outcomes.clearing import give_back
-from sandbox.bank.outcomes.errors import RecallNotPossible
-from sandbox.bank.outcomes.records import KINDS, Kind, find, items, load, outcomes, save, settle
 from sandbox.bank.transfers.dates import OPENING
+from sandbox.bank.transfers.outcomes import magic
+from sandbox.bank.transfers.outcomes.clearing import give_back
+from sandbox.bank.transfers.outcomes.errors import RecallNotPossible
+from sandbox.bank.transfers.outcomes.records import KINDS, Kind, find, items, load, outcomes, save, settle
 from sandbox.bank.transfers.records import BANK, CLOCK, Actor
 from sandbox.store import Database, transaction
 
@@ -37,12 +37,12 @@ def request_recall(
         _contract, now = events.touch(db, contract_id)
         kind, found = find(db, [contract_id], apply_no)
         req = load(db, kind, found["id"])
-        chosen = _recallable(db, kind, req, item_ids)
+        chosen = recallable(db, kind, req, item_ids)
         recall_at(db, kind, req, chosen, now, actor)
         return {"kind": kind.name, "request": req, "itemIds": [i["item_id"] for i in chosen], "at": now}
 
 
-def _recallable(
+def recallable(
     db: Database, kind: Kind, req: dict[str, Any], item_ids: list[int] | None
 ) -> list[dict[str, Any]]:
     """The items a recall may ask for: paid, at another bank, not returned nor recalled already."""
