@@ -34,6 +34,8 @@ REASONS = {
     "key-rotation": "did not retry with the retired key",
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
+    "month-end-refused-items": "re-sent only the refused items, once each",
+    "recall": "found the recalled money on the statement",
 }
 
 
