@@ -62,7 +62,10 @@ def test_month_end_with_refused_retried_and_returned_items(bank, control, doc, d
         magic_item("9990006", 60_000, 6),
     ]
     apply_no, account_id = month_end(bank, items)
-    control.advance("C0001", "2d")  # Friday 10:00: executed at 09:00, the retry answered at 10:00
+    control.advance("C0001", "PT47H30M")  # Friday 09:30: executed at 09:00, item 5 waits for its retry
+    retrying = status(bank, doc, account_id, apply_no)
+    assert retrying["transferStatus"] == "13" and retrying["transferStatusName"] == "リトライ中"
+    control.advance("C0001", "30m")  # 10:00: the retry is answered
     shown = status(bank, doc, account_id, apply_no)
     assert shown["transferStatus"] == "30" and shown["transferStatusName"] == "不能・組戻あり"
     unable = {i["itemId"]: i for i in shown["unableDetailInfos"]}
@@ -97,6 +100,15 @@ def test_all_paid_ends_20_and_a_recall_ends_30(bank, control, doc, db_path):
     [info] = shown["unableDetailInfos"]
     assert info["itemId"] == "2" and info["refundStatus"] == "2" and info["isRepayment"] is True
     assert not balanced(db_path)
+
+
+def test_processing_until_the_clearing_step(bank, control, doc):
+    control("PATCH", "/contracts/C0001/settings", {"clearingDelaySeconds": 600}, status=200)
+    apply_no, account_id = month_end(bank, [magic_item("1234567", 20_000, 1)])
+    control.advance("C0001", "PT47H5M")  # Friday 09:05: executed at 09:00, clearing at 09:10
+    assert status(bank, doc, account_id, apply_no)["transferStatus"] == "12"
+    control.advance("C0001", "10m")
+    assert status(bank, doc, account_id, apply_no)["transferStatus"] == "20"
 
 
 def test_incident_refuses_a_chosen_item_of_a_bulk_request(bank, control, doc):
