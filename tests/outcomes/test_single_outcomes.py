@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.bank.transfers.outcomes import magic
+from tests.conftest import ADMIN_KEY
 from tests.openapi_helpers import assert_conforms
 from tests.outcomes.helpers import balanced, lines, magic_item
 
@@ -135,6 +136,21 @@ def test_recall_refused_keeps_the_money_with_the_payee(bank, control, db_path):
     back = lines(bank, "C0001", account_id, "2026-04-02", "2026-04-02")
     assert not any("ｸﾐﾓﾄﾞｼ" in x["remarks"] and "ﾃｽｳﾘﾖｳ" not in x["remarks"] for x in back)
     assert not balanced(db_path)
+
+
+RECALL = "/sandbox/v1/contracts/{contractId}/transfers/{applyNo}/recall"
+
+
+def test_recall_answers_conform_to_the_openapi_document(bank, client, doc):
+    apply_no, _ = pay(bank, "1234567")
+    path = f"/sandbox/v1/contracts/C0001/transfers/{apply_no}/recall"
+    for expected in (201, 409):
+        response = client.post(path, json={}, headers={"X-Sandbox-Key": ADMIN_KEY})
+        assert response.status_code == expected
+        assert_conforms(doc, RECALL, "post", response)
+    missing = client.post(path.replace(apply_no, "2026040199999999"), headers={"X-Sandbox-Key": ADMIN_KEY})
+    assert missing.status_code == 404
+    assert_conforms(doc, RECALL, "post", missing)
 
 
 def test_recall_refused_when_nothing_to_recall(bank, control):
