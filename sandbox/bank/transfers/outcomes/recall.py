@@ -101,44 +101,24 @@ def recall_event(
     kind = KINDS[payload["kind"]]
     req = load(db, kind, payload["requestId"])
     found = outcomes(db, kind, req["id"])
-    pending = [
-        i
-        for i in items(db, kind, req["id"], payload["itemIds"])
-        if found[i["item_id"]]["state"] == "recalling"
-    ]
-    refused = [i for i in pending if (magic.lookup(i["account_number"]) or _NONE).outcome == "recall_refuse"]
-    accepted = [i for i in pending if i not in refused]
+    chosen = items(db, kind, req["id"], payload["itemIds"])
+    pending = [i for i in chosen if found[i["item_id"]]["state"] == "recalling"]
+    refused = [i for i in pending if _refuses(i)]
+    accepted = [i for i in pending if not _refuses(i)]
     for item in refused:
-        save(
-            db,
-            kind,
-            req,
-            item["item_id"],
-            at,
-            state="recall_refused",
-            reason="recall_refused",
-            refund_status="3",
-            event_id=None,
-        )
+        state = {"state": "recall_refused", "reason": "recall_refused", "refund_status": "3"}
+        save(db, kind, req, item["item_id"], at, **state, event_id=None)
     if accepted:
         journal = give_back(db, kind, req, accepted, at, RECALLED_TEXT, "transfer_recall")
         day = at.astimezone(clock.JST).date().isoformat()
         for item in accepted:
-            save(
-                db,
-                kind,
-                req,
-                item["item_id"],
-                at,
-                state="recalled",
-                reason="recalled",
-                refund_status="2",
-                repayment_date=day,
-                journal_id=journal,
-                event_id=None,
-            )
+            state = {"state": "recalled", "reason": "recalled", "refund_status": "2", "repayment_date": day}
+            save(db, kind, req, item["item_id"], at, **state, journal_id=journal, event_id=None)
     settle(db, kind, req, at, CLOCK, "組戻不成立 (recall refused)" if refused and not accepted else None)
     return {"applyNo": req["apply_no"], "status": req["status"]}
 
 
-_NONE = magic.Magic("", "paid")
+def _refuses(item: dict[str, Any]) -> bool:
+    """Whether the payee's bank refuses a recall of the item (the magic account 9990008)."""
+    found = magic.lookup(item["account_number"])
+    return found is not None and found.outcome == "recall_refuse"
