@@ -80,7 +80,7 @@ def test_returned_after_two_business_days(bank, control, db_path):
     assert bank.status("C0001", apply_no)["transferStatus"] == "20"
     control.advance("C0001", "1d")  # Friday 10:00, past 09:00 of the second business day
     shown = bank.status("C0001", apply_no)
-    assert shown["transferStatus"] == "22"
+    assert shown["transferStatus"] == "22" and shown["fundsReturnedDatetime"].startswith("2026-04-03T09:00")
     [info] = shown["unableDetailInfos"]
     assert (
         info["transferDetailStatus"] == "1" and info["isRepayment"] and info["repaymentDate"] == "2026-04-03"

@@ -182,5 +182,9 @@ def settle(
     to = status_for(kind, items(db, kind, req["id"]), outcomes(db, kind, req["id"]))
     if to != req["status"]:
         extra = {"failure_reason": reason} if to == "40" and reason else {}
+        if kind.name == "transfer" and to == "22":
+            extra["returned_at"] = clock.to_db(
+                at
+            )  # fundsReturnedDatetime, as the return-funds incident sets it
         kind.move(db, req, to, at, actor, reason=reason, **extra)
     return to
