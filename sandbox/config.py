@@ -60,6 +60,10 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     # where payment notifications are delivered (webhooks); "" = none. Loopback only unless the operator
     # allows other hosts (NOTIFY_ALLOWED_HOSTS)
     "notificationUrl": "",
+    # seconds a transfer to another bank stays 12 手続中 before the clearing step (a clock event) decides
+    # its items; 0 = decided at execution, in the same step (docs/transfers.md, "Outcomes")
+    "clearingDelaySeconds": 0,
+    "recallFee": 880,  # yen, 組戻手数料 charged when a recall (組戻) is requested; sandbox default
 }
 
 

@@ -12,6 +12,7 @@ from sandbox.bank import contracts, fees
 from sandbox.bank.bulk import execution as bulk
 from sandbox.bank.payers import simulator as payers
 from sandbox.bank.transfers import batch, execution, lifecycle
+from sandbox.bank.transfers.outcomes import clearing, recall
 from sandbox.bank.va import lifecycle as va
 from sandbox.events import BatchHandler, Handler, Table
 from sandbox.incidents import lifecycle as incidents
@@ -24,6 +25,10 @@ HANDLERS: dict[str, Handler] = {
     bulk.EVENT: bulk.open_event,  # a bulk transfer's designated date opens: execute or expire
     va.CLOSE_EVENT: va.close_event,  # a close-request's month end: the parent account's VAs close
     payers.EVENT: payers.pay_event,  # the payer simulator: one payment (or a split's second part)
+    clearing.CLEAR_EVENT: clearing.clear_event,  # other-bank items decided after clearingDelaySeconds
+    clearing.RETRY_EVENT: clearing.retry_event,  # 13 リトライ中 → paid, or 不能 with the money back
+    clearing.RETURN_EVENT: clearing.return_event,  # a paid item comes back (資金返却)
+    recall.RECALL_EVENT: recall.recall_event,  # the receiving bank's answer to a 組戻
 }
 
 BATCH_HANDLERS: dict[str, BatchHandler] = {

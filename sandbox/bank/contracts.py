@@ -65,6 +65,8 @@ INT_BOUNDS = {
     "bulkTransferLeadDays": (0, 10),
     "bulkSalaryLeadDays": (0, 10),
     "statementHistoryMonths": (0, 120),
+    "clearingDelaySeconds": (0, 86400),
+    "recallFee": (0, 100_000),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

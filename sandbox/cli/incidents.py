@@ -37,9 +37,18 @@ INCIDENT_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "until": ("--until", {"help": "Last time a recurring window may start."}),
     "grace": ("--grace", {"help": "How long the old key keeps working (e.g. 1h)."}),
     "applyNo": ("--apply-no", {"help": "applyNo of the executed transfer."}),
-    "reason": ("--reason", {"help": "Why the funds came back."}),
+    "reason": (
+        "--reason",
+        {"help": "Why the funds came back (item-outcome: a reason code, docs/transfers.md)."},
+    ),
+    "itemId": ("--item", {"type": int, "help": "Item number of the transfer or bulk transfer (default 1)."}),
+    "outcome": (
+        "--outcome",
+        {"type": click.Choice(["refuse", "return"]), "help": "refuse (不能) or return (資金返却)."},
+    ),
+    "itemIds": ("--items", {"help": "Comma-separated item numbers (default: every paid other-bank item)."}),
 }
-LISTS = ("services", "privileges")
+LISTS = ("services", "privileges", "itemIds")
 
 
 def _incident_command(kind: str) -> click.Command:
@@ -97,6 +106,8 @@ def _example(kind: str) -> str:
         "privilege-change": " --user c0001-clerk --privileges account",
         "double-login": " --user c0001-clerk --duration 15m",
         "return-funds": " --apply-no 2026040100000001 --days 2",
+        "item-outcome": " --apply-no 2026040190000001 --item 3 --outcome refuse --reason closed",
+        "recall": " --apply-no 2026040100000001",
     }.get(kind, "")
 
 

@@ -22,6 +22,7 @@ from sandbox.cli import (
     notifications,
     oauth,
     payers,
+    recall,
     scenario,
     serve,
     transfer,
@@ -103,6 +104,7 @@ main.add_command(clock.clock)
 main.add_command(transfers.transfers)
 main.add_command(transfer.transfer)
 main.add_command(bulk.bulk)
+transfer.transfer.add_command(recall.recall)  # web21-sandbox transfer recall (組戻)
 # OAuth: clients, tokens, users
 main.add_command(oauth.client)
 main.add_command(oauth.token)

@@ -13,6 +13,7 @@ from sandbox import errors
 from sandbox.bank import notices, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
+from sandbox.bank.transfers.outcomes import errors as outcome_errors
 from sandbox.bank.va import errors as va_errors
 from sandbox.bank.zengin import errors as zengin_errors
 from sandbox.errors import BankError
@@ -89,6 +90,8 @@ ERRORS: tuple[type[BankError], ...] = (
     va_errors.VaStatusInvalid,
     va_errors.VaCloseRequested,
     va_errors.VaDateRangeInvalid,
+    # sandbox/bank/outcomes/errors.py: item outcomes at the receiving bank, recalls (組戻)
+    outcome_errors.RecallNotPossible,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,

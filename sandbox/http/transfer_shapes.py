@@ -12,6 +12,7 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank import beneficiaries
 from sandbox.bank.transfers import lifecycle as transfers
+from sandbox.http import outcome_shapes
 from sandbox.store import Database
 
 Sealer = Callable[[dict[str, str]], dict[str, str]]
@@ -90,6 +91,7 @@ def detail(
         "executedDatetime": api_time(req["executed_at"]),
         "failureReason": req["failure_reason"],
         "fundsReturnedDatetime": api_time(req["returned_at"]),
+        "unableDetailInfos": outcome_shapes.unable(db, "transfer", req["id"]),
         "transfers": [item(i, seal, internal=internal) for i in transfers.items_of(db, req["id"])],
         "history": [transition(t) for t in transfers.transitions_of(db, req["id"])],
     }

@@ -17,6 +17,7 @@ from typing import Any
 from sandbox.bank import contracts, users
 from sandbox.errors import InvalidParameter
 from sandbox.incidents import operations as ops
+from sandbox.incidents import outcomes as outcome_ops
 from sandbox.incidents import parameters as params_
 from sandbox.incidents.errors import IncidentNotApplicable
 from sandbox.oauth import grants
@@ -268,5 +269,17 @@ KINDS: dict[str, Kind] = {
         ops.check_return,
         ops.return_funds,
         ("applyNo", "reason"),
+    ),
+    "item-outcome": Kind(
+        "The receiving bank refuses (不能) or returns (資金返却) a chosen item of a transfer or bulk transfer.",
+        outcome_ops.check_item,
+        outcome_ops.item_outcome,
+        ("applyNo", "itemId", "outcome", "reason"),
+    ),
+    "recall": Kind(
+        "The remitter asks for paid other-bank items back (組戻: 24, then 25 or 26; bulk 30), for a recallFee each.",
+        outcome_ops.check_recall,
+        outcome_ops.recall_items,
+        ("applyNo", "itemIds"),
     ),
 }

@@ -33,10 +33,12 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "reconcile": (),
     "va-pool": (),
     "assign-va": ("ref",),
+    "bulk": ("ref", "date", "items", "account", "name"),  # 総合振込: items of {amount, to}
+    "resend": ("ref", "fixes"),  # pay a bulk payment's unpaid items again; fixes: {itemId: to}
     "stop": (),
 }
 ROLES = ("operator", "approver")
-TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key")
+TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key", "bulk", "resend")
 BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
 
 
@@ -183,9 +185,34 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
                 clock.parse_instant(str(body["date"]))
             except ValueError:
                 problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
+    if action == "bulk":
+        _bulk(step, body, problems)
+    if action == "resend":
+        fixes = body.get("fixes") or {}
+        if not isinstance(fixes, dict):
+            problems.add(where(step, "fixes"), "must be a mapping of item number to beneficiary", step.line)
+        for to in fixes.values() if isinstance(fixes, dict) else ():
+            _beneficiary(step, to, problems)
     if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
         problems.add(where(step, "days"), "must be a whole number of days", step.line)
     return checked
+
+
+def _bulk(step: Step, body: dict[str, Any], problems: Problems) -> None:
+    """A 総合振込: a designated date and a list of items, each a positive amount and a beneficiary."""
+    try:
+        clock.parse_instant(str(body.get("date")))
+    except ValueError:
+        problems.add(where(step, "date"), "required: YYYY-MM-DD", step.line)
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        problems.add(where(step, "items"), "required: a list of {amount, to}", step.line)
+        return
+    for item in items:
+        amount = item.get("amount") if isinstance(item, dict) else None
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            problems.add(where(step, "items"), "each item needs a positive whole amount of yen", step.line)
+        _beneficiary(step, item.get("to") if isinstance(item, dict) else None, problems)
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:

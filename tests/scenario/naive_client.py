@@ -6,6 +6,8 @@ fresh body each time); it approves with whatever token it holds first and keeps 
 token; it sends the date it was given, cut-off or holiday; it never quotes a fee, believes an approved
 payment is paid, and expects every fee on the paying account. It books every payment notification it is
 sent, as often as it is sent, without checking who signed it, and never asks for the unsent ones. It speaks the same JSON-lines protocol as
+payment is paid, and expects every fee on the paying account; a 総合振込 it re-sends whole, never asking
+which items the receiving banks refused. It speaks the same JSON-lines protocol as
 the reference client. Run: ``python tests/scenario/naive_client.py``.
 """
 
@@ -112,16 +114,62 @@ class Naive:
         self.payments["last"] = self.payments[cmd.get("ref") or "last"]
         return answer
 
+    def bulk(self, cmd: dict[str, Any]) -> Any:
+        """A 総合振込 as it was given; remembered, never asked about again."""
+        account = cmd.get("account") or self.first_account()
+        items = []
+        for n, item in enumerate(cmd["items"], start=1):
+            to = item["to"]
+            fields = {
+                "beneficiaryBankCode": to["bankCode"],
+                "beneficiaryBranchCode": to["branchCode"],
+                "accountTypeCode": to["accountType"],
+                "accountNumber": to["accountNumber"],
+                "beneficiaryName": to["name"],
+            }
+            items.append(
+                {
+                    "itemId": str(n),
+                    "transferAmount": str(item["amount"]),
+                    "encryptedBeneficiary": self.seal(fields),
+                }
+            )
+        body = {
+            "accountId": account,
+            "transferDesignatedDate": cmd["date"],
+            "totalCount": str(len(items)),
+            "totalAmount": str(sum(int(i["transferAmount"]) for i in items)),
+            "transfers": items,
+        }
+        answer = self.send("POST", "/corporation/v1/bulktransfer/request", self.operator(), body)
+        if "failed" not in answer:
+            self.payments[cmd["ref"]] = {**answer, "bulk": True, "items": cmd["items"], "accountId": account}
+        return answer
+
+    def resend(self, cmd: dict[str, Any]) -> Any:
+        """Something went wrong with the batch, so it sends every item again (the fixes where given)."""
+        payment = self.payments[cmd["ref"]]
+        fixes = cmd.get("fixes") or {}
+        done = []
+        for n, item in enumerate(payment["items"], start=1):
+            again = {"do": "transfer", "ref": f"{cmd['ref']}-{n}", "amount": item["amount"]}
+            sent = self.transfer(
+                {**again, "to": fixes.get(str(n), item["to"]), "account": payment["accountId"]}
+            )
+            done.append(self.approve({"ref": again["ref"]}) if "failed" not in sent else sent)
+        return {"resent": done}
+
     def today(self) -> str:
         return self.send("GET", "/corporation/v1/accounts", self.operator()).get("baseDate", "")
 
     def approve(self, cmd: dict[str, Any]) -> Any:
         payment = self.payments[cmd.get("ref") or "last"]
         body = {"accountId": payment["accountId"], "applyNo": payment["applyNo"], "decision": "approve"}
-        answer = self.send("POST", "/corporation/v1/transfer/approval", self.operator(), body)
+        path = "/corporation/v1/" + ("bulktransfer" if payment.get("bulk") else "transfer") + "/approval"
+        answer = self.send("POST", path, self.operator(), body)
         if "failed" in answer:  # then with an approval token it keeps for later
             approver = self.token(self.env["WEB21_APPROVER_ID"], "transfer-approval offline_access")
-            answer = self.send("POST", "/corporation/v1/transfer/approval", approver, body)
+            answer = self.send("POST", path, approver, body)
         payment["transferStatus"] = answer.get("transferStatus", payment.get("transferStatus"))
         return answer
 
@@ -192,6 +240,10 @@ class Naive:
             return self.transfer(cmd)
         if action == "approve":
             return self.approve(cmd)
+        if action == "bulk":
+            return self.bulk(cmd)
+        if action == "resend":
+            return self.resend(cmd)
         if action in ("status", "sync"):
             return self.sync()
         if action == "listen":

@@ -74,7 +74,7 @@ def test_every_problem_is_reported_with_step_and_field() -> None:
         "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, accountId, at",
         "demo.yaml:10: step 5 (incident) field 'type': unknown incident 'meteor'; known: revoke-tokens, "
         "withdraw-service, reinstate-service, suspend, resume, terminate, maintenance, rotate-key, password-change, "
-        "privilege-change, double-login, return-funds",
+        "privilege-change, double-login, return-funds, item-outcome, recall",
         "demo.yaml:9: step 4 (expect) field 'since': no earlier step labelled 'nowhere'",
     ]
 

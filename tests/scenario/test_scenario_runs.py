@@ -38,6 +38,8 @@ REASONS = {
     "notification-unsent": "the unsent list was read until the bank had nothing more (404)",
     "month-reconciliation": "matched every invoice to the payments that pay it, short-paid and split included",
     "va-pool-maintenance": "did not try to issue while the bank was in maintenance",
+    "month-end-refused-items": "re-sent only the refused items, once each",
+    "recall": "found the recalled money on the statement",
 }
 
 

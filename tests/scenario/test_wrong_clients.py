@@ -87,6 +87,39 @@ def retries_without_its_idempotency_key(env: dict[str, str]) -> Handler:
         return call(method, path, safe=safe, headers=kept, **kwargs)
 
     client.operator.call = keyless  # type: ignore[method-assign]
+
+
+def claims_money_back_without_reading(env: dict[str, str]) -> Handler:
+    """Says a recalled payment's money is back from the status alone: never reads the statement."""
+    client = ReferenceClient(env)
+
+    def sync(command: dict[str, Any]) -> dict[str, Any]:
+        found = client.payments.sync()
+        for ref, payment in client.payments.book.items():
+            if payment.status == "25":
+                payment.detail.update(moneyBack=str(payment.amount), recalled=True)
+                found["payments"][ref] = client.payments.view(payment)
+        return found
+
+    client.actions["sync"] = sync
+    return client.handle
+
+
+def resends_every_item(env: dict[str, str]) -> Handler:
+    """Re-sends a whole 総合振込 after some items were refused (the corrected ones where given)."""
+    client = ReferenceClient(env)
+
+    def resend(command: dict[str, Any]) -> dict[str, Any]:
+        bulk = client.bulk.book[command["ref"]]
+        fixes = command.get("fixes") or {}
+        for n, item in enumerate(bulk.items, start=1):
+            ref = f"{command['ref']}-all{n}"
+            to = fixes.get(str(n), item["to"])
+            client.payments.pay(ref, bulk.account_id, int(item["amount"]), to, None, None)
+            client.payments.approve(ref)
+        return {"resent": len(bulk.items)}
+
+    client.actions["resend"] = resend
     return client.handle
 
 
@@ -116,6 +149,8 @@ WRONG = [  # scenario, variant, the expectation that must catch it
         retries_without_its_idempotency_key,
         "the transfer the lost request made executed, once",
     ),
+    ("recall", claims_money_back_without_reading, "found the recalled money on the statement"),
+    ("month-end-refused-items", resends_every_item, "re-sent only the refused items, once each"),
 ]
 
 

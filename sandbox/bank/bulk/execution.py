@@ -18,6 +18,7 @@ from sandbox.bank import contracts, ledger
 from sandbox.bank.bulk import records
 from sandbox.bank.transfers.dates import OPENING
 from sandbox.bank.transfers.execution import cannot_execute
+from sandbox.bank.transfers.outcomes import clearing
 from sandbox.bank.transfers.records import CLOCK
 from sandbox.store import Database
 
@@ -57,13 +58,23 @@ def execute_at(db: Database, req: dict[str, Any], at: datetime) -> None:
     if reason:
         records.move(db, req, "40", at, CLOCK, reason=reason, failure_reason=reason)
         return
-    legs = legs_of(req, records.items(db, req["id"]))
+    contract = contracts.get(db, req["contract_id"])
+    items = records.items(db, req["id"])
+    legs = legs_of(req, items)
     book = ledger.Book(db, {leg.account_id for leg in legs})
     journal = book.post(
         contract_id=req["contract_id"], kind="bulk_transfer", at=at, legs=legs, ref=req["apply_no"]
     )
     book.flush()
-    records.move(db, req, "20", at, CLOCK, executed_at=clock.to_db(at), journal_id=journal)
+    if req["id"] in clearing.paid_at_once(db, contract, "bulk", [req], {req["id"]: items}):
+        records.move(db, req, "20", at, CLOCK, executed_at=clock.to_db(at), journal_id=journal)
+        return
+    stamp = clock.to_db(at)  # 手続中 until the clearing step decides the items at other banks
+    db.conn.execute(
+        "UPDATE bulk_requests SET executed_at = ?, journal_id = ? WHERE id = ?", (stamp, journal, req["id"])
+    )
+    req.update(executed_at=stamp, journal_id=journal)
+    clearing.after_execution(db, "bulk", req, at)
 
 
 def open_event(db: Database, contract: dict[str, Any], event: dict[str, Any], at: datetime) -> dict[str, Any]:

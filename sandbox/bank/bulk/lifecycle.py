@@ -31,7 +31,7 @@ from sandbox.bank.transfers.records import Actor, Item
 from sandbox.store import Database, transaction
 
 CANCEL_CLASSES = {"3": "2", "4": "11"}  # cancelTargetKeyClass → the status it cancels
-APPROVED = ("11", "12", "20", "40")
+APPROVED = ("11", "12", "13", "20", "24", "30", "40")
 
 
 def create_at(

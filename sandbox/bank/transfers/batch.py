@@ -15,6 +15,7 @@ from typing import Any
 from sandbox import clock
 from sandbox.bank import contracts, ledger
 from sandbox.bank.transfers import execution, records
+from sandbox.bank.transfers.outcomes import clearing
 from sandbox.bank.transfers.records import CLOCK, Actor
 from sandbox.store import Database, rows
 
@@ -27,7 +28,8 @@ def execute_many(db: Database, reqs: list[dict[str, Any]], at: datetime, actor: 
     touched = {req["account_id"] for req in reqs} | {req["fee_account_id"] for req in reqs}
     book = ledger.Book(db, touched | {leg.account_id for found in legs.values() for leg in found})
     contract = contracts.get(db, reqs[0]["contract_id"])
-    moves, done, failed = [], [], []
+    at_once = clearing.paid_at_once(db, contract, "transfer", reqs, items)
+    moves, done, failed, clearing_later = [], [], [], []
     for req in reqs:
         moves.append(records.move_rows(req, "12", stamp, actor, None, None))
         req["status"] = "12"
@@ -40,10 +42,20 @@ def execute_many(db: Database, reqs: list[dict[str, Any]], at: datetime, actor: 
         journal = book.post(
             contract_id=req["contract_id"], kind="transfer", at=at, legs=legs[req["id"]], ref=req["apply_no"]
         )
+        if req["id"] not in at_once:  # 手続中 until the clearing step decides its other-bank items
+            req.update(updated_at=stamp, executed_at=stamp, journal_id=journal)
+            clearing_later.append(req)
+            continue
         moves.append(records.move_rows(req, "20", stamp, actor, None, None))
         req.update(status="20", updated_at=stamp, executed_at=stamp, journal_id=journal)
         done.append((stamp, stamp, journal, req["id"]))
     _write(db, book, moves, done, failed)
+    for req in clearing_later:
+        db.conn.execute(
+            "UPDATE transfer_requests SET status = '12', updated_at = ?, executed_at = ?, journal_id = ? WHERE id = ?",
+            (stamp, stamp, req["journal_id"], req["id"]),
+        )
+        clearing.after_execution(db, "transfer", req, at)
 
 
 def _write(

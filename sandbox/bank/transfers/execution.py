@@ -13,6 +13,8 @@ from sandbox import clock
 from sandbox.bank import contracts, ledger
 from sandbox.bank.transfers import records
 from sandbox.bank.transfers.errors import TransferNotCancellable
+from sandbox.bank.transfers.outcomes import clearing
+from sandbox.bank.transfers.outcomes import records as outcome_records
 from sandbox.bank.transfers.records import BANK, CLOCK, Actor, items_of, load
 from sandbox.store import Database
 
@@ -25,7 +27,8 @@ def execute_at(
     """手続中, then one balanced journal (debits, credits, fees) → 手続済, or 手続不成立 with nothing moved."""
     records.move(db, req, "12", at, actor, comment=comment)
     items = items_of(db, req["id"])
-    reason = cannot_execute(contracts.get(db, req["contract_id"]), req, lambda a: ledger.balance(db, a))
+    contract = contracts.get(db, req["contract_id"])
+    reason = cannot_execute(contract, req, lambda a: ledger.balance(db, a))
     if reason:
         records.move(db, req, "40", at, actor, reason=reason, failure_reason=reason)
         return
@@ -37,7 +40,20 @@ def execute_at(
         legs=legs_of(req, items),
         ref=req["apply_no"],
     )
+    if req["id"] not in clearing.paid_at_once(db, contract, "transfer", [req], {req["id"]: items}):
+        mark_executed(db, "transfer_requests", req, at, journal)  # 手続中 until the clearing step
+        clearing.after_execution(db, "transfer", req, at)
+        return
     records.move(db, req, "20", at, actor, executed_at=clock.to_db(at), journal_id=journal)
+
+
+def mark_executed(db: Database, table: str, req: dict[str, Any], at: datetime, journal: int) -> None:
+    """Record a request's journal while it stays 手続中 (its other-bank items await the clearing step)."""
+    stamp = clock.to_db(at)
+    db.conn.execute(
+        f"UPDATE {table} SET executed_at = ?, journal_id = ? WHERE id = ?", (stamp, journal, req["id"])
+    )
+    req.update(executed_at=stamp, journal_id=journal)
 
 
 def legs_of(req: dict[str, Any], items: list[dict[str, Any]]) -> list[ledger.Leg]:
@@ -80,23 +96,33 @@ def execute_event(
 
 
 def return_funds_at(db: Database, req: dict[str, Any], at: datetime, reason: str) -> int:
-    """資金返却: the receiving banks send back what left through clearing (fees are not refunded)."""
+    """資金返却: the receiving banks send back what left through clearing and was paid (fees are not refunded)."""
     if req["status"] != "20":
         raise TransferNotCancellable(f"{req['apply_no']} is not 手続済", field="applyNo")
-    outbound = [i for i in items_of(db, req["id"]) if i["beneficiary_account_id"] is None]
+    kind = outcome_records.KINDS["transfer"]
+    found = outcome_records.outcomes(db, kind, req["id"])
+    outbound = [
+        i
+        for i in items_of(db, req["id"])
+        if i["beneficiary_account_id"] is None and found.get(i["item_id"], {}).get("state", "paid") == "paid"
+    ]
     if not outbound:
         raise TransferNotCancellable(f"{req['apply_no']} did not leave the sandbox", field="applyNo")
-    legs = []
+    journal = clearing.give_back(db, kind, req, outbound, at, clearing.RETURNED_TEXT, "transfer_return")
     for item in outbound:
-        legs.append(
-            ledger.Leg(ledger.CLEARING, -item["amount"], "ｼｷﾝﾍﾝｷﾔｸ", item["beneficiary_name"], item["edi"])
+        outcome_records.save(
+            db,
+            kind,
+            req,
+            item["item_id"],
+            at,
+            state="returned",
+            reason="returned",
+            detail_status="1",
+            repayment_date=at.astimezone(clock.JST).date().isoformat(),
+            journal_id=journal,
+            event_id=None,
         )
-        legs.append(
-            ledger.Leg(req["account_id"], item["amount"], "ｼｷﾝﾍﾝｷﾔｸ", item["beneficiary_name"], item["edi"])
-        )
-    journal = ledger.post(
-        db, contract_id=req["contract_id"], kind="transfer_return", at=at, legs=legs, ref=req["apply_no"]
-    )
     records.move(
         db, req, "22", at, BANK, reason=reason, returned_at=clock.to_db(at), return_journal_id=journal
     )

@@ -40,7 +40,7 @@ from sandbox.bank.transfers.records import search as search
 from sandbox.bank.transfers.records import transitions_of as transitions_of
 from sandbox.store import Database, insert, transaction
 
-APPROVED = ("11", "12", "20", "22", "40")
+APPROVED = ("11", "12", "13", "20", "22", "24", "25", "26", "40")
 EXPIRE_EVENT = "transfer.expire"
 
 

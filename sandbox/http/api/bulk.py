@@ -25,7 +25,7 @@ from sandbox.bank.transfers.records import Actor
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.fields import field
-from sandbox.http import transfer_shapes
+from sandbox.http import outcome_shapes, transfer_shapes
 from sandbox.http.api import api_reply
 from sandbox.http.api.idempotency import idempotent
 from sandbox.http.web import json_body
@@ -129,7 +129,9 @@ def bulk_request_result() -> Response:
     req, _contract, now = _lookup()
     code = transfer_shapes.result_code(req["status"])
     ended = transfer_shapes.api_time(req["updated_at"]) if code == "1" else None
-    return api_reply({**summary(req), "resultCode": code, "applyEndDatetime": ended}, now)
+    unable = outcome_shapes.unable(get_db(), "bulk", req["id"])
+    shown = {**summary(req), "resultCode": code, "applyEndDatetime": ended, "unableDetailInfos": unable}
+    return api_reply(shown, now)
 
 
 @bp.get("/bulktransfer/status")
@@ -141,6 +143,8 @@ def bulk_status() -> Response:
     if request.args.get("applyNo"):
         req, contract, now = _lookup()
         shown = {**summary(req), **_items_page(req, contract)}
+        if unable := outcome_shapes.unable(db, "bulk", req["id"]):
+            shown["unableDetailInfos"] = unable
         return api_reply(
             {"acceptanceKeyClass": "1", "count": "1", "hasNext": False, "bulkTransferDetails": [shown]}, now
         )

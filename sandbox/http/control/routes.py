@@ -8,7 +8,17 @@ from collections.abc import Callable
 
 from flask import Blueprint
 
-from sandbox.http.control import auth, clocks, contracts, deposits, health, notifications, payers, provision
+from sandbox.http.control import (
+    auth,
+    clocks,
+    contracts,
+    deposits,
+    health,
+    notifications,
+    payers,
+    provision,
+    recalls,
+)
 
 # (method, rule, view); the endpoint is ``control.<view name>``
 ROUTES: list[tuple[str, str, Callable[..., object]]] = [
@@ -34,6 +44,7 @@ ROUTES: list[tuple[str, str, Callable[..., object]]] = [
     ("DELETE", "/contracts/<contract_id>/payers/<payer_id>", payers.delete_payer),
     ("GET", "/contracts/<contract_id>/invoices", payers.list_invoices),
     ("POST", "/contracts/<contract_id>/invoices/reconciliation", payers.grade_reconciliation),
+    ("POST", "/contracts/<contract_id>/transfers/<apply_no>/recall", recalls.recall_transfer),
 ]
 
 bp = Blueprint("control", __name__)

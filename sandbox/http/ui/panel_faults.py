@@ -35,12 +35,15 @@ INCIDENT_FORMS: dict[str, tuple[str, ...]] = {
     "reinstate-service": ("services?",),
     "rotate-key": ("clientId?", "grace?"),
     "return-funds": ("applyNo",),
+    "item-outcome": ("applyNo", "itemId?", "outcome?", "reason?"),
+    "recall": ("applyNo", "itemIds?"),
     "suspend": (),
     "resume": (),
     "terminate": (),
 }
 DANGEROUS = ("terminate", "suspend", "revoke-tokens", "password-change")
 LIST_FIELDS = ("privileges", "services")
+SPLIT_FIELDS = ("itemIds",)  # comma-separated in one text field
 
 
 def faults_page(contract_id: str) -> tuple[str, int]:
@@ -134,6 +137,8 @@ def add_incident(contract_id: str) -> Response:
     for spec in INCIDENT_FORMS.get(kind, ()):
         name = spec.rstrip("?")
         value: Any = request.form.getlist(name) if name in LIST_FIELDS else request.form.get(name, "").strip()
+        if value and name in SPLIT_FIELDS:
+            value = [v.strip() for v in value.split(",") if v.strip()]
         if value or (name in LIST_FIELDS and not spec.endswith("?")):
             data[name] = value
     if request.form.get("in", "").strip():

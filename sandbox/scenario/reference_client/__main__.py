@@ -1,7 +1,7 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-approve, status, sync, set-key, listen, receipts, reconcile, va-pool, assign-va,
+bulk, approve, status, sync, resend, set-key, listen, receipts, reconcile, va-pool, assign-va,
 stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sandbox.scenario.reference_client import reconcile
+from sandbox.scenario.reference_client.bulk import MONEY_BACK, BulkPayments, money_back
 from sandbox.scenario.reference_client.notifications import Notifications
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
@@ -50,15 +51,18 @@ class Client:
         self.notifications = Notifications(
             self.operator, config.base_url, config.contract_id, config.sandbox_key
         )
+        self.bulk = BulkPayments(self.payments)
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
             "balances": self.balances,
             "transactions": self.transactions,
             "transfer": self.transfer,
-            "approve": lambda c: self.payments.approve(c.get("ref")),
-            "status": lambda c: self.payments.status(c.get("ref")),
-            "sync": lambda c: self.payments.sync(),
+            "bulk": self.bulk_transfer,
+            "approve": lambda c: self._either(c, self.bulk.approve, self.payments.approve),
+            "status": lambda c: self._either(c, self.bulk.status, self.payments.status),
+            "sync": self.sync,
+            "resend": lambda c: self.bulk.resend(c["ref"], c.get("fixes") or {}),
             "set-key": self.set_key,
             "listen": lambda c: self.notifications.listen(),
             "receipts": lambda c: self.notifications.receipts(),
@@ -148,6 +152,31 @@ class Client:
                 raise LookupError("the pool of spare virtual accounts is empty: top it up once issuing works")
             self.assigned[ref] = self.pool.pop(0)
         return {"ref": ref, "vaId": self.assigned[ref], "pool": len(self.pool)}
+
+    def bulk_transfer(self, command: dict[str, Any]) -> dict[str, Any]:
+        """総合振込 of ``items`` (each ``amount`` and ``to``) for ``date`` (by the lead day: the scenario's date)."""
+        account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+        ref = command.get("ref") or f"bulk-{len(self.bulk.book) + 1}"
+        day = date.fromisoformat(str(command["date"]))
+        return self.bulk.pay(ref, account, day, command["items"], command.get("name"))
+
+    def _either(
+        self, command: dict[str, Any], bulk: Callable[[str], Any], single: Callable[[Any], Any]
+    ) -> Any:
+        ref = command.get("ref")
+        return bulk(ref) if ref in self.bulk.book else single(ref)
+
+    def sync(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Every payment from the bank; what came back (不能, 資金返却, 組戻) checked on the statement."""
+        found = self.payments.sync()
+        for ref, payment in self.payments.book.items():
+            if payment.apply_no and payment.status in MONEY_BACK:
+                money_back(self.payments, payment, payment.unable)
+                found["payments"][ref] = self.payments.view(payment)
+        for ref, bulk in self.bulk.book.items():
+            if bulk.apply_no:
+                found["payments"][ref] = self.bulk.status(ref)
+        return found
 
     def set_key(self, command: dict[str, Any]) -> dict[str, Any]:
         """The new encryption key, as the bank's screen shows it after a rotation (§5(2)②)."""

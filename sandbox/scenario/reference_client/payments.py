@@ -25,7 +25,7 @@ from sandbox.scenario.reference_client.transport import BankError, NoAnswer
 log = logging.getLogger("reference_client")
 CUTOFF = time(15, 0)  # the bank's same-day cut-off (§2(4)); check your contract's documentation
 KEY_ERRORS = ("jwe_key_retired", "jwe_key_unknown", "jwe_decrypt_failed")
-TERMINAL = ("3", "4", "5", "8", "20", "22", "40")
+TERMINAL = ("3", "4", "5", "8", "20", "22", "25", "26", "30", "40")
 
 
 def business_day(day: date) -> bool:
@@ -70,6 +70,7 @@ class Payment:
     status: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
+    unable: list[dict[str, Any]] = field(default_factory=list)  # the bank's unableDetailInfos
 
 
 class Payments:
@@ -231,6 +232,7 @@ class Payments:
             params={"accountId": payment.account_id, "applyNo": payment.apply_no},
         ).data["transferDetails"][0]
         payment.status = found["transferStatus"]
+        payment.unable = found.get("unableDetailInfos", [])
         for key in ("transferStatusName", "executionDate", "totalFee", "feeAccountId", "failureReason"):
             if key in found:
                 payment.detail[key] = found[key]
