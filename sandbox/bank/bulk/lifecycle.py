@@ -81,7 +81,7 @@ def _request_row(
         "total_amount": sum(item.amount for item, _t, _f in priced),
         "total_fee": sum(fee for _i, _t, fee in priced),
         "fee_account_id": fees.fee_account(contract, account["id"]),
-        "remitter_name": account["holder_kana"],
+        "remitter_name": draft.remitter_name or account["holder_kana"],
         "applicant_user_id": actor.user_id,
         "applicant_login_id": actor.login_id,
         "client_id": actor.client_id,

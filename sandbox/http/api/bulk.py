@@ -127,8 +127,7 @@ def _lookup() -> tuple[dict[str, Any], dict[str, Any], Any]:
 def bulk_request_result() -> Response:
     """総合振込依頼結果照会: resultCode 2 未完了 (申請中), 8 期限切れ, 1 完了 with ``applyEndDatetime``."""
     req, _contract, now = _lookup()
-    code = transfer_shapes.result_code(req["status"])
-    ended = transfer_shapes.api_time(req["updated_at"]) if code == "1" else None
+    code, ended = transfer_shapes.result_code(req["status"]), transfer_shapes.apply_end(req)
     return api_reply({**summary(req), "resultCode": code, "applyEndDatetime": ended}, now)
 
 
