@@ -52,6 +52,9 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,
+    # 振込限度額 (sandbox/bank/limits.py): yen one account may send on one day; 0 = no limit
+    "transferLimitAmount": 0,
+    "dailyTransferLimit": 0,  # yen all the contract's accounts together may send on one day; 0 = no limit
 }
 
 

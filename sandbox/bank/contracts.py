@@ -62,6 +62,8 @@ INT_BOUNDS = {
     "bulkTransferLeadDays": (0, 10),
     "bulkSalaryLeadDays": (0, 10),
     "statementHistoryMonths": (0, 120),
+    "transferLimitAmount": (0, 999_999_999_999),
+    "dailyTransferLimit": (0, 999_999_999_999),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

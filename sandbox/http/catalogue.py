@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import errors
-from sandbox.bank import statements
+from sandbox.bank import limits, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.errors import BankError
@@ -77,6 +77,9 @@ ERRORS: tuple[type[BankError], ...] = (
     bulk_errors.BulkTransferTooManyItems,
     bulk_errors.BulkTransferNotFound,
     bulk_errors.BulkTransferNotCancellable,
+    # sandbox/bank/limits.py: transfer limits (振込限度額), single and bulk
+    limits.TransferLimitExceeded,
+    limits.DailyTransferLimitExceeded,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,
