@@ -8,9 +8,9 @@ Demo world at START (Wed 2026-04-01 10:00 JST); C0001 has three accounts. The de
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
+
+import pytest
 
 from sandbox.bank import limits
 from sandbox.store import connect
@@ -58,7 +58,9 @@ def test_an_account_may_not_send_more_than_its_limit_in_a_day(bank, control, doc
     before = count(db_path, "transfer_requests")
     over = request(bank, 50_000)
     assert_conforms(doc, "/corporation/v1/transfer/request", "post", over)
-    assert "60000 already" in refused(over, "transfer_limit_exceeded")["errorDetails"][0]["errorDetailsMessage"]
+    assert (
+        "60000 already" in refused(over, "transfer_limit_exceeded")["errorDetails"][0]["errorDetailsMessage"]
+    )
     assert count(db_path, "transfer_requests") == before  # nothing written
     assert request(bank, 40_000).status_code == 201  # exactly up to the limit
     assert request(bank, 50_000, account=1).status_code == 201  # another account has its own limit
