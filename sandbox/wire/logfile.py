@@ -46,6 +46,14 @@ STEPS: tuple[str, ...] = (
     # the Retry-After a client was sent and the account a request named: scenario evidence (issue 14)
     "ALTER TABLE request_log ADD COLUMN retry_after INTEGER",
     "ALTER TABLE request_log ADD COLUMN account_id TEXT",
+    # the token buckets of the rateLimit contract setting (ratelimit.py): tokens left, when last touched
+    """CREATE TABLE rate_buckets (
+    contract_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    tokens REAL NOT NULL,
+    at REAL NOT NULL,                            -- wall clock, seconds since the epoch
+    PRIMARY KEY (contract_id, client_id)
+) WITHOUT ROWID""",
 )
 
 _local = threading.local()
