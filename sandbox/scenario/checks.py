@@ -28,9 +28,12 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "sync": (),
     "set-key": (),
     "stop": (),
+    "statements": ("days",),
+    "salary": ("date", "items", "kind", "ref", "account"),
 }
 ROLES = ("operator", "approver")
-TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key")
+TRANSFER_ACTIONS = ("transfer", "salary", "approve", "status", "sync", "set-key")
+SALARY_KINDS = ("salary", "bonus")
 BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
 
 
@@ -176,9 +179,31 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
                 clock.parse_instant(str(body["date"]))
             except ValueError:
                 problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
+    if action == "salary":
+        _salary(step, body, problems)
     if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
         problems.add(where(step, "days"), "must be a whole number of days", step.line)
     return checked
+
+
+def _salary(step: Step, body: dict[str, Any], problems: Problems) -> None:
+    """A salary file: its payday, its kind, and each item's amount and beneficiary."""
+    try:
+        clock.parse_instant(str(body.get("date")))
+    except ValueError:
+        problems.add(where(step, "date"), "required: the payday, YYYY-MM-DD", step.line)
+    if body.get("kind") is not None and body["kind"] not in SALARY_KINDS:
+        problems.add(where(step, "kind"), f"must be one of {', '.join(SALARY_KINDS)}", step.line)
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        problems.add(where(step, "items"), "required: a list of {amount, to}", step.line)
+        return
+    for item in items:
+        amount = item.get("amount") if isinstance(item, dict) else None
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            problems.add(where(step, "items.amount"), "required: a positive whole number of yen", step.line)
+        else:
+            _beneficiary(step, item.get("to"), problems)
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:

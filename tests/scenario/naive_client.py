@@ -4,7 +4,7 @@ Its habits, each one a scenario catches: it never refreshes a token and never co
 any failure at once, three times, whatever the answer said (no ``Retry-After``, no ``Idempotency-Key``, a
 fresh body each time); it approves with whatever token it holds first and keeps a long-lived approval
 token; it sends the date it was given, cut-off or holiday; it never quotes a fee, believes an approved
-payment is paid, and expects every fee on the paying account. It speaks the same JSON-lines protocol as
+payment is paid, and expects every fee on the paying account; it reads statements as fast as it can. It speaks the same JSON-lines protocol as
 the reference client. Run: ``python tests/scenario/naive_client.py``.
 """
 
@@ -107,16 +107,60 @@ class Naive:
         self.payments["last"] = self.payments[cmd.get("ref") or "last"]
         return answer
 
+    def salary(self, cmd: dict[str, Any]) -> Any:
+        """A salary file (種別 11) through the bulk API, sent like everything else: three times if need be."""
+        account = cmd.get("account") or self.first_account()
+        items = [
+            {
+                "itemId": str(n),
+                "transferAmount": str(item["amount"]),
+                "encryptedBeneficiary": self.seal(
+                    {
+                        "beneficiaryBankCode": item["to"]["bankCode"],
+                        "beneficiaryBranchCode": item["to"]["branchCode"],
+                        "accountTypeCode": item["to"]["accountType"],
+                        "accountNumber": item["to"]["accountNumber"],
+                        "beneficiaryName": item["to"]["name"],
+                    }
+                ),
+            }
+            for n, item in enumerate(cmd["items"], start=1)
+        ]
+        body = {
+            "accountId": account,
+            "transferDesignatedDate": cmd["date"],
+            "typeCode": "11",
+            "totalCount": str(len(items)),
+            "totalAmount": str(sum(int(i["amount"]) for i in cmd["items"])),
+            "transfers": items,
+        }
+        answer = self.send("POST", "/corporation/v1/bulktransfer/request", self.operator(), body)
+        if "failed" not in answer:
+            self.payments[cmd.get("ref") or "last"] = {**answer, "bulk": True}
+            self.payments["last"] = self.payments[cmd.get("ref") or "last"]
+        return answer
+
+    def statements(self) -> Any:
+        """Every account's statement, straight away, one call after another."""
+        found = {}
+        for account in self.send("GET", "/corporation/v1/accounts", self.operator())["accounts"]:
+            params = {"accountId": account["accountId"]}
+            found[account["accountId"]] = self.send(
+                "GET", "/corporation/v1/accounts/transactions", self.operator(), params=params
+            )
+        return found
+
     def today(self) -> str:
         return self.send("GET", "/corporation/v1/accounts", self.operator()).get("baseDate", "")
 
     def approve(self, cmd: dict[str, Any]) -> Any:
         payment = self.payments[cmd.get("ref") or "last"]
         body = {"accountId": payment["accountId"], "applyNo": payment["applyNo"], "decision": "approve"}
-        answer = self.send("POST", "/corporation/v1/transfer/approval", self.operator(), body)
+        path = "/corporation/v1/" + ("bulktransfer" if payment.get("bulk") else "transfer") + "/approval"
+        answer = self.send("POST", path, self.operator(), body)
         if "failed" in answer:  # then with an approval token it keeps for later
             approver = self.token(self.env["WEB21_APPROVER_ID"], "transfer-approval offline_access")
-            answer = self.send("POST", "/corporation/v1/transfer/approval", approver, body)
+            answer = self.send("POST", path, approver, body)
         payment["transferStatus"] = answer.get("transferStatus", payment.get("transferStatus"))
         return answer
 
@@ -142,8 +186,12 @@ class Naive:
         if action == "transactions":
             params = {"accountId": self.first_account()}
             return self.send("GET", "/corporation/v1/accounts/transactions", self.operator(), params=params)
+        if action == "statements":
+            return self.statements()
         if action == "transfer":
             return self.transfer(cmd)
+        if action == "salary":
+            return self.salary(cmd)
         if action == "approve":
             return self.approve(cmd)
         if action in ("status", "sync"):

@@ -34,6 +34,8 @@ REASONS = {
     "key-rotation": "did not retry with the retired key",
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
+    "salary-late-approval": "did not retry the late approval",
+    "rate-limited-burst": "waited as long as Retry-After asked before calling again",
 }
 
 

@@ -55,7 +55,23 @@ def reports_its_own_code(env: dict[str, str]) -> Handler:
     return handle
 
 
+def moves_the_payday(env: dict[str, str]) -> Handler:
+    """Told the salary approval is too late, sends the file again for the next week and approves that."""
+    client = ReferenceClient(env)
+
+    def handle(command: dict[str, Any]) -> dict[str, Any]:
+        answer = client.handle(command)
+        if command.get("do") == "approve" and answer.get("error", {}).get("code") == "bulk_transfer_too_late":
+            salary = client.salaries.book[command["ref"]]
+            later = {"do": "salary", "ref": "moved", "date": "2026-05-01", "items": salary.items}
+            client.handle({**later, "account": salary.account_id})
+        return answer
+
+    return handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
+    ("salary-late-approval", moves_the_payday, "did not move the payday on its own"),
     (
         "parent-paid-fees",
         claims_reconciliation_without_reading,
@@ -89,6 +105,16 @@ def test_a_client_that_comes_back_before_retry_after_fails(served: LiveServer, m
         o for o in run.failures if o.step.title == "waited as long as Retry-After asked before trying again"
     ]
     assert failed and "wanted ≥ 3 s" in failed[0].message, output
+
+
+def test_a_burst_that_comes_back_before_retry_after_fails(served: LiveServer, monkeypatch: Any) -> None:
+    """Told ``Retry-After: 1`` by the rate limit, it comes back after about half a second."""
+    sleep = transport.time.sleep
+    monkeypatch.setattr(transport, "time", SimpleNamespace(sleep=lambda s: sleep(max(s - 0.5, 0.0))))
+    run, output = play(served, "rate-limited-burst", lambda env: ReferenceClient(env).handle)
+    title = "waited as long as Retry-After asked before calling again"
+    failed = [o for o in run.failures if o.step.title == title]
+    assert failed and "wanted ≥ 1 s" in failed[0].message, output
 
 
 def test_asking_by_request_result_counts_as_asking_the_bank() -> None:
