@@ -5,6 +5,7 @@ every scenario in test_scenario_runs.py.)"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -104,7 +105,8 @@ def test_a_client_that_comes_back_before_retry_after_fails(served: LiveServer, m
     failed = [
         o for o in run.failures if o.step.title == "waited as long as Retry-After asked before trying again"
     ]
-    assert failed and "wanted ≥ 3 s" in failed[0].message, output
+    # 3 s, or 2 s when a loaded machine let a second of the window pass before the first 503
+    assert failed and re.search(r"wanted ≥ [23] s", failed[0].message), output
 
 
 def test_a_burst_that_comes_back_before_retry_after_fails(served: LiveServer, monkeypatch: Any) -> None:
