@@ -30,6 +30,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.run --json var/bench.json
+	$(BIN)/python -m benchmarks.scale --json var/scale.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -28,6 +28,20 @@ class Figure:
     detail: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     ceiling: str = ""  # what the baseline did (benchmarks.baseline), when there is one
+    peer: float | None = None  # Prism's mock on the same request (benchmarks.peer), when it ran
+    peer_target: float | None = None  # the sandbox's rate over the peer's it should reach
+
+    @property
+    def peer_ratio(self) -> float | None:
+        if self.value is None or not self.peer:
+            return None
+        return self.value / self.peer
+
+    @property
+    def peer_met(self) -> bool | None:
+        if self.peer_ratio is None or self.peer_target is None:
+            return None
+        return self.peer_ratio >= self.peer_target
 
     @property
     def ratio(self) -> float | None:
@@ -88,19 +102,27 @@ def rows(figures: list[Figure]) -> list[list[str]]:
         base = _fmt(fig.baseline, fig.unit) if fig.baseline else ""
         if base and fig.ceiling:
             base += f" ({fig.ceiling})"
-        out.append([fig.label, value, base, ratio, fig.target, met])
+        out.append([fig.label, value, base, ratio, fig.target, met, _peer(fig)])
     return out
+
+
+def _peer(fig: Figure) -> str:
+    if fig.peer is None or fig.peer_ratio is None:
+        return ""
+    met = {True: "yes", False: "NO", None: ""}[fig.peer_met]
+    return f"{_fmt(fig.peer, fig.unit)}: {fig.peer_ratio:.1f}x (>= {fig.peer_target:g}x: {met})"
 
 
 def table(figures: list[Figure], info: dict[str, Any]) -> str:
     """The readable table printed on stdout."""
-    header = ["figure", "sandbox", "baseline", "ratio", "target", "met"]
+    header = ["figure", "sandbox", "baseline", "ratio", "target", "met", "peer (Prism mock)"]
     body = rows(figures)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     text = [
         f"web21-sandbox bench: {info['cores']} cores, {info['cpuModel']}, Python {info['python']}, "
         f"load generator {info['generator']}, {info['connections']} connections",
+        f"peer: {info.get('peer', 'not run')}",
         f"load average (1, 5, 15 min) at start {info['loadAverageAtStart']}, at end {info.get('loadAverageAtEnd')}",
         line,
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
@@ -119,6 +141,7 @@ def to_json(figures: list[Figure], info: dict[str, Any]) -> dict[str, Any]:
             fig.key: {
                 **{k: v for k, v in asdict(fig).items() if k != "key"},
                 "ratio": round(fig.ratio, 3) if fig.ratio is not None else None,
+                "peerRatio": round(fig.peer_ratio, 3) if fig.peer_ratio is not None else None,
             }
             for fig in figures
         },

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, report, resets, servers
+from benchmarks import api, bulk, figures, load, local, peer, report, resets, scale, servers
 from benchmarks.report import Figure
 
 
@@ -28,6 +28,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--starts", type=int, default=3, help="Server starts timed (default 3).")
     parser.add_argument("--keep", metavar="DIR", help="Work in DIR and keep the databases.")
+    parser.add_argument("--no-peer", action="store_true", help="Skip the Prism mock column.")
     args = parser.parse_args(argv)
     if args.generator == "auto":
         args.generator = "wrk" if load.wrk_available() else "python"
@@ -43,6 +44,8 @@ class Bench:
         self.args, self.work = args, work
         self.figures: list[Figure] = []
         self.seeded = work / "seeded.db"
+        self.peer: peer.Peer | None = None
+        self.peer_info = "skipped (--no-peer)" if args.no_peer else "not started"
 
     def say(self, text: str) -> None:
         print(f"bench: {text}", file=sys.stderr, flush=True)
@@ -68,14 +71,22 @@ class Bench:
         baseline = servers.start(
             "baseline", servers.baseline_command(base_db, servers.free_port()), self.work / "baseline.log"
         )
+        if not self.args.no_peer:
+            self.say("starting the peer (Prism's mock of /openapi.json)")
+            self.peer, self.peer_info = peer.start(sandbox.port, self.work)
+            self.say(f"peer: {self.peer_info}")
         try:
             self.http_figures(sandbox, baseline, served)
             self.figures.append(memory(sandbox, baseline))  # before the bulk request's 4 MB body
             self.say("a 9,999-item bulk transfer: request, then the clock move executing it")
             self.figures.extend(bulk.figures(api.Client(sandbox.port), served))
+            self.say(f"{scale.PARTICIPANTS} workshop participants at once, another tenant reading")
+            self.figures.append(scale.workshop(sandbox.port, served, self.args.seconds, self.args.generator))
         finally:
             sandbox.stop()
             baseline.stop()
+            if self.peer:
+                self.peer.stop()
         for _ in range(self.args.starts - 1):
             again = servers.start(
                 "sandbox", servers.sandbox_command(served, servers.free_port()), self.work / "sandbox.log"
@@ -100,7 +111,8 @@ class Bench:
             return report.missing(spec.key, spec.label, "req/s", spec.why)
         ours, theirs = [], []
         for _ in range(self.args.rounds):
-            ours.append(self.load(spec.next_job()))
+            job = spec.next_job()
+            ours.append(self.load(job))
             theirs.append(self.load(base_job))
         mine, ceiling = report.median_runs(ours), report.median_runs(theirs)
         figure = Figure(
@@ -114,7 +126,18 @@ class Bench:
             detail={"sandbox": mine, "baseline": ceiling, "connections": self.args.connections},
         )
         spec.finish(figure, ours)
+        if self.peer:
+            self.beside_peer(figure, job)
         return figure
+
+    def beside_peer(self, figure: Figure, job: load.Job) -> None:
+        """The same request to Prism, as many rounds; reads should be ≥ 2× the mock, writes ≥ 1×."""
+        assert self.peer is not None
+        runs = [self.load(peer.job_for(job, self.peer)) for _ in range(self.args.rounds)]
+        mock = report.median_runs(runs)
+        figure.peer = mock["rps"]
+        figure.peer_target = peer.READ_TARGET if peer.is_read(job) else peer.WRITE_TARGET
+        figure.detail["peer"] = mock
 
     def load(self, job: load.Job) -> load.LoadResult:
         return load.run(
@@ -155,6 +178,7 @@ def start_figure(samples: list[float]) -> Figure:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = {**report.machine(), "generator": args.generator, "connections": args.connections}
+    bench: Bench
     if info["loadAverageAtStart"][0] > 0.5 * (info["cores"] or 1):
         print(
             f"bench: warning: the machine is busy (load {info['loadAverageAtStart']}): figures will be low",
@@ -163,10 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         work = Path(args.keep)
         work.mkdir(parents=True, exist_ok=True)
-        figures = Bench(args, work).run()
+        bench = Bench(args, work)
+        figures = bench.run()
     else:
         with tempfile.TemporaryDirectory(prefix="web21-bench-") as tmp:
-            figures = Bench(args, Path(tmp)).run()
+            bench = Bench(args, Path(tmp))
+            figures = bench.run()
+    info["peer"] = bench.peer_info
     info["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
     print(report.table(figures, info))
     if args.json:

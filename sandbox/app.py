@@ -17,6 +17,7 @@ from sandbox.http.api import accounts as api_accounts
 from sandbox.http.api import bulk as api_bulk
 from sandbox.http.api import docs as api_docs
 from sandbox.http.api import transfers as api_transfers
+from sandbox.http.api import zengin as api_zengin
 from sandbox.http.auth import endpoints as auth_endpoints
 from sandbox.http.auth import views as auth_views
 from sandbox.http.control import auth as control_auth
@@ -25,6 +26,7 @@ from sandbox.http.control import health as control_health
 from sandbox.http.control import oauth as control_oauth
 from sandbox.http.control import routes as control_routes
 from sandbox.http.control import transfers as control_transfers
+from sandbox.http.control import zengin as control_zengin
 from sandbox.http.ui import common as ui_common
 from sandbox.http.ui import routes as ui_routes
 from sandbox.oauth import server as oauth_server
@@ -36,12 +38,14 @@ BLUEPRINTS: list[tuple[Blueprint, str]] = [
     (api_accounts.bp, "/corporation/v1"),  # accounts, balances, statements
     (api_transfers.bp, "/corporation/v1"),  # transfers and approval
     (api_bulk.bp, "/corporation/v1"),  # bulk transfers (総合振込/給与振込) and their approval
+    (api_zengin.bp, "/corporation/v1"),  # 全銀 files: 入出金取引明細 (03), 振込入金通知 (01), 総合振込 result
     (api_docs.bp, ""),  # /openapi.json and the offline /docs page
     (auth_endpoints.bp, ""),  # /auth/v1: token, revoke, introspect; /.well-known metadata
     (auth_views.bp, ""),  # /auth/v1/authorization: the consent pages
     (control_routes.bp, "/sandbox/v1"),  # health, reset, contracts, keys, settings, clock, deposits
     (control_oauth.bp, "/sandbox/v1"),  # clients, headless consent, grants, privileges
     (control_transfers.bp, "/sandbox/v1"),  # transfers as the bank sees them
+    (control_zengin.bp, "/sandbox/v1"),  # 全銀 files: upload, sample, 03/01 downloads, bulk result
     (control_faults.bp, "/sandbox/v1"),  # fault rules, incidents, request log, timeline
     (ui_routes.bp, "/sandbox/ui"),  # the dashboard
 ]

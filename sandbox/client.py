@@ -88,6 +88,20 @@ class ControlClient:
             raise _error(status, data, self.key_source if status == 401 else None)
         return data
 
+    def raw(
+        self, method: str, path: str, *, data: bytes | None = None, params: dict[str, Any] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """Call ``/sandbox/v1{path}`` with a raw body (a 全銀 file); its status, body and headers."""
+        headers = {HEADER: self.key, "Content-Type": "application/octet-stream"}
+        if self.url:
+            response = self._http(method, f"/sandbox/v1{path}", data=data, params=params, headers=headers)
+            return response.status_code, response.content, dict(response.headers)
+        with self.app().test_client() as client:
+            response = client.open(
+                f"/sandbox/v1{path}", method=method, data=data, query_string=params, headers=headers
+            )
+            return response.status_code, response.data, dict(response.headers)
+
     @property
     def key_source(self) -> str:
         """Where the key sent came from, for a refusal to say (never the key itself)."""

@@ -107,3 +107,34 @@ def test_baselines_do_each_figures_storage_work(db_path) -> None:  # noqa: ANN00
     assert 0 < page["count"] <= 500
     assert web.post("/insert", data="x=1").status_code == 201
     assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM baseline_inserts").fetchone() == (1,)
+
+
+def test_the_peer_gets_the_same_request_with_one_fixed_item() -> None:
+    """Prism keeps no state: a pooled job goes to it with its first item in place, no pool or chain."""
+    from benchmarks import peer
+    from benchmarks.job import MARKER, Job
+
+    job = Job(
+        "approval",
+        8021,
+        "/corporation/v1/transfer/approval",
+        "POST",
+        headers={"Authorization": "Bearer t"},
+        body='{"applyNo": "' + MARKER + '"}',
+        pool=["2026040100000001", "2026040100000002"],
+        chain="applyNo",
+    )
+    mock = peer.job_for(job, peer.Peer(4010, None, "5.14.2"))  # type: ignore[arg-type]
+    assert (mock.port, mock.method, mock.path) == (4010, "POST", job.path)
+    assert mock.body == '{"applyNo": "2026040100000001"}'
+    assert (mock.pool, mock.chain, mock.capture, mock.pooled) == ([], None, None, False)
+    assert not peer.is_read(mock) and mock.headers == job.headers
+
+
+def test_the_table_shows_the_peer_beside_its_target() -> None:
+    fig = report.Figure("balances", "GET /accounts/balances", 1500.0, "req/s", baseline=3000.0)
+    fig.peer, fig.peer_target = 600.0, 2.0
+    assert fig.peer_met is True and round(fig.peer_ratio or 0, 1) == 2.5
+    text = report.table([fig], {**report.machine(), "generator": "wrk", "connections": 16, "peer": "Prism 5"})
+    assert "peer: Prism 5" in text and "600 req/s: 2.5x (>= 2x: yes)" in text
+    assert report.to_json([fig], {})["figures"]["balances"]["peerRatio"] == 2.5

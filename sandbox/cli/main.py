@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import click
 
 from sandbox.cli import (
+    bulk,
     clock,
     contracts,
     faults,
@@ -97,6 +98,7 @@ main.add_command(contracts.deposit)
 main.add_command(clock.clock)
 main.add_command(transfers.transfers)
 main.add_command(transfer.transfer)
+main.add_command(bulk.bulk)
 # OAuth: clients, tokens, users
 main.add_command(oauth.client)
 main.add_command(oauth.token)

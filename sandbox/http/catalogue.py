@@ -13,6 +13,7 @@ from sandbox import errors
 from sandbox.bank import limits, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
+from sandbox.bank.zengin import errors as zengin_errors
 from sandbox.errors import BankError
 from sandbox.incidents import errors as incident_errors
 from sandbox.oauth import errors as oauth_errors
@@ -80,6 +81,8 @@ ERRORS: tuple[type[BankError], ...] = (
     # sandbox/bank/limits.py: transfer limits (振込限度額), single and bulk
     limits.TransferLimitExceeded,
     limits.DailyTransferLimitExceeded,
+    # sandbox/bank/zengin/errors.py: 全銀 files
+    zengin_errors.ZenginFileInvalid,
     # sandbox/incidents/errors.py: incidents: service hours, maintenance, double login, the contract's state
     incident_errors.OutsideServiceHours,
     incident_errors.Maintenance,

@@ -20,6 +20,8 @@ DOCUMENTED_BLUEPRINTS = {
     "transfers_control",
     "bulk",
     "faults",
+    "api_zengin",
+    "zengin_control",
 }
 
 

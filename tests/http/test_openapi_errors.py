@@ -14,6 +14,8 @@ VALUES = {
     "applyNo": "1",
     "faultId": "1",
     "incidentId": "1",
+    "accountId": "791011571600",
+    "kind": "03",
 }
 
 

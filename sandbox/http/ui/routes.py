@@ -17,6 +17,7 @@ from sandbox.http.ui import (
     panel_oauth,
     panel_timeline,
     panel_transfers,
+    panel_zengin,
     views,
 )
 
@@ -31,6 +32,7 @@ ROUTES: list[tuple[str, list[str], Callable[..., object]]] = [
     ("/contracts/<contract_id>/accounts/<account_id>", GET, views.statement_page),
     # the transfers tab
     ("/contracts/<contract_id>/transfers", GET, panel_transfers.transfers_page),
+    ("/contracts/<contract_id>/bulk-files", POST, panel_zengin.upload_bulk_file),
     # the OAuth tab and the user actions on the overview
     ("/contracts/<contract_id>/oauth", GET, panel_oauth.oauth_page),
     ("/contracts/<contract_id>/oauth/grants/<int:grant_id>/revoke", POST, panel_oauth.revoke_grant),

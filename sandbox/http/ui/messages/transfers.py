@@ -39,3 +39,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason_password_changed": ("利用者のパスワードが変更された", "The user's password was changed"),
     "reason_contract_terminated": ("契約が解約された（§8, §9）", "The contract was terminated (§8, §9)"),
 }
+TEXTS.update(
+    {
+        # the 全銀 file form (sandbox/http/ui/panel_zengin.py)
+        "zengin_upload": ("全銀ファイルの取込", "Upload a 全銀 file"),
+        "zengin_upload_lead": (
+            "総合振込・給与振込ファイル（120バイト、Shift_JIS）。承認は API で行います。",
+            "総合振込 / 給与振込 file (120-byte records, Shift_JIS). Approve it over the API.",
+        ),
+        "zengin_file": ("ファイル", "File"),
+        "zengin_send": ("取り込む", "Upload"),
+        "zengin_uploaded": (
+            "受付番号 {apply_no}：{n} 件を申請中として受け付けました（指定日 {date}）。",
+            "Accepted {apply_no}: {n} item(s) awaiting approval (designated {date}).",
+        ),
+        "zengin_where": ("レコード {record}・{position} バイト目", "record {record}, byte {position}"),
+        "zengin_more": ("ほか {n} 件の誤り", "and {n} more problem(s)"),
+    }
+)
