@@ -102,7 +102,17 @@ def endpoints(app: InProcess, db: Path) -> dict[str, Callable[[], Any]]:
             "POST", "/corporation/v1/transfer/request", clerk, 201, json=body
         ),
         "transferApproval": approve,
+        "balancesRateLimited": rate_limited_balances(app),
     }
+
+
+def rate_limited_balances(app: InProcess) -> Callable[[], Any]:
+    """Balances for a client under a ``rateLimit`` it never reaches: the cost of taking a token."""
+    app.control(
+        "PATCH", "/contracts/B0004/settings", {"rateLimit": {"requestsPerSecond": 10000, "burst": 10000}}
+    )
+    token = app.mint("B0004", "clerk", "account")["access_token"]
+    return lambda: app.call("GET", "/corporation/v1/accounts/balances", token, 200)
 
 
 def _item(app: InProcess, db: Path) -> dict[str, Any]:

@@ -64,6 +64,11 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     # its items; 0 = decided at execution, in the same step (docs/transfers.md, "Outcomes")
     "clearingDelaySeconds": 0,
     "recallFee": 880,  # yen, 組戻手数料 charged when a recall (組戻) is requested; sandbox default
+    # 振込限度額 (sandbox/bank/limits.py): yen one account may send on one day; 0 = no limit
+    "transferLimitAmount": 0,
+    "dailyTransferLimit": 0,  # yen all the contract's accounts together may send on one day; 0 = no limit
+    # a token bucket per client over /corporation/v1 (sandbox/wire/ratelimit.py); requestsPerSecond 0 = off
+    "rateLimit": {"requestsPerSecond": 0, "burst": 10},
 }
 
 

@@ -67,6 +67,8 @@ INT_BOUNDS = {
     "statementHistoryMonths": (0, 120),
     "clearingDelaySeconds": (0, 86400),
     "recallFee": (0, 100_000),
+    "transferLimitAmount": (0, 999_999_999_999),
+    "dailyTransferLimit": (0, 999_999_999_999),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")
@@ -96,7 +98,28 @@ def validate_settings(patch: Any) -> dict[str, Any]:
         _check_fees(patch["transferFees"])
     if "notificationUrl" in patch:
         notices.check_url(patch["notificationUrl"])
+    if "rateLimit" in patch:
+        _check_rate(patch["rateLimit"])
     return patch
+
+
+RATE_MAX = 10_000  # requests a second, and tokens in a burst
+
+
+def _check_rate(limit: dict[str, Any]) -> None:
+    """``{"requestsPerSecond": 0–10000 (0: off, fractions allowed), "burst": 1–10000}``."""
+    if set(limit) != {"requestsPerSecond", "burst"}:
+        raise InvalidParameter('rateLimit must be {"requestsPerSecond": R, "burst": B}', field="rateLimit")
+    rate, burst = limit["requestsPerSecond"], limit["burst"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= RATE_MAX:
+        raise InvalidParameter(
+            f"rateLimit.requestsPerSecond must be a number from 0 (off) to {RATE_MAX}",
+            field="rateLimit.requestsPerSecond",
+        )
+    if isinstance(burst, bool) or not isinstance(burst, int) or not 1 <= burst <= RATE_MAX:
+        raise InvalidParameter(
+            f"rateLimit.burst must be a whole number from 1 to {RATE_MAX}", field="rateLimit.burst"
+        )
 
 
 def _check_hours(hours: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import errors
-from sandbox.bank import notices, statements
+from sandbox.bank import limits, notices, statements
 from sandbox.bank.bulk import errors as bulk_errors
 from sandbox.bank.transfers import errors as transfer_errors
 from sandbox.bank.transfers.outcomes import errors as outcome_errors
@@ -81,6 +81,9 @@ ERRORS: tuple[type[BankError], ...] = (
     bulk_errors.BulkTransferTooManyItems,
     bulk_errors.BulkTransferNotFound,
     bulk_errors.BulkTransferNotCancellable,
+    # sandbox/bank/limits.py: transfer limits (振込限度額), single and bulk
+    limits.TransferLimitExceeded,
+    limits.DailyTransferLimitExceeded,
     # sandbox/bank/zengin/errors.py: 全銀 files
     zengin_errors.ZenginFileInvalid,
     # sandbox/bank/va/errors.py: virtual accounts (振込入金口座)

@@ -28,6 +28,12 @@ def result_code(status: str) -> str:
     return {"2": "2", "5": "8"}.get(status, "1")
 
 
+def apply_end(req: dict[str, Any]) -> str | None:
+    """``applyEndDatetime`` (振込依頼完了日時): only once ``resultCode`` is 1 完了, as GMO Aozora's API
+    sets it — when the request last changed state (decided, withdrawn, cancelled or executed); else None."""
+    return api_time(req["updated_at"]) if result_code(req["status"]) == "1" else None
+
+
 def status_fields(req: dict[str, Any]) -> dict[str, Any]:
     return {
         "accountId": req["account_id"],
@@ -83,7 +89,7 @@ def detail(
         "applyDatetime": api_time(req["applied_at"]),
         "applyUser": req["applicant_login_id"],
         "applyComment": req["apply_comment"],
-        "applyEndDatetime": api_time(req["applied_at"]),
+        "applyEndDatetime": apply_end(req),
         "approvalDeadline": api_time(req["expires_at"]),
         "approvalUser": req["approver_login_id"],
         "approvalComment": req["approval_comment"],

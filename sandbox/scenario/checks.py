@@ -35,10 +35,13 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "assign-va": ("ref",),
     "bulk": ("ref", "date", "items", "account", "name"),  # 総合振込: items of {amount, to}
     "resend": ("ref", "fixes"),  # pay a bulk payment's unpaid items again; fixes: {itemId: to}
+    "statements": ("days",),
+    "salary": ("date", "items", "kind", "ref", "account"),
     "stop": (),
 }
 ROLES = ("operator", "approver")
-TRANSFER_ACTIONS = ("transfer", "approve", "status", "sync", "set-key", "bulk", "resend")
+TRANSFER_ACTIONS = ("transfer", "salary", "approve", "status", "sync", "set-key", "bulk", "resend")
+SALARY_KINDS = ("salary", "bonus")
 BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
 
 
@@ -187,6 +190,8 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
                 problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
     if action == "bulk":
         _bulk(step, body, problems)
+    if action == "salary":
+        _salary(step, body, problems)
     if action == "resend":
         fixes = body.get("fixes") or {}
         if not isinstance(fixes, dict):
@@ -213,6 +218,26 @@ def _bulk(step: Step, body: dict[str, Any], problems: Problems) -> None:
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             problems.add(where(step, "items"), "each item needs a positive whole amount of yen", step.line)
         _beneficiary(step, item.get("to") if isinstance(item, dict) else None, problems)
+
+
+def _salary(step: Step, body: dict[str, Any], problems: Problems) -> None:
+    """A salary file: its payday, its kind, and each item's amount and beneficiary."""
+    try:
+        clock.parse_instant(str(body.get("date")))
+    except ValueError:
+        problems.add(where(step, "date"), "required: the payday, YYYY-MM-DD", step.line)
+    if body.get("kind") is not None and body["kind"] not in SALARY_KINDS:
+        problems.add(where(step, "kind"), f"must be one of {', '.join(SALARY_KINDS)}", step.line)
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        problems.add(where(step, "items"), "required: a list of {amount, to}", step.line)
+        return
+    for item in items:
+        amount = item.get("amount") if isinstance(item, dict) else None
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            problems.add(where(step, "items.amount"), "required: a positive whole number of yen", step.line)
+        else:
+            _beneficiary(step, item.get("to"), problems)
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:

@@ -9,11 +9,12 @@ from sandbox.errors import BankError
 
 OAUTH_ERRORS = {503: "temporarily_unavailable", 429: "temporarily_unavailable"}
 
-# -- what an API client sees (a rule's http_error and rate_limit effects) -----------------------------
+# -- what an API client sees (a rule's http_error and rate_limit effects, the rateLimit setting) ---------
 
 
 class RateLimited(BankError):
-    """Too many requests; ``Retry-After`` says how many seconds to wait (a fault rule's effect)."""
+    """Too many requests; ``Retry-After`` says how many seconds to wait (the contract's ``rateLimit``
+    setting, or a fault rule's ``rate_limit`` effect)."""
 
     code, status = "rate_limited", 429
     message_ja = "リクエストが集中しています。しばらくしてから再度お試しください。"

@@ -1,7 +1,8 @@
 """Before any fault rule: the caller's contract row and clock, and whether the request may pass at all.
 
-Called by ``middleware.py`` once per attributed request: outside the contract's service hours (§2(4))
-or inside an open incident window (``incidents/windows.py``) the request is refused before it runs.
+Called by ``middleware.py`` once per attributed request: outside the contract's service hours (§2(4)),
+inside an open incident window (``incidents/windows.py``) or past the client's rate limit (``ratelimit.py``)
+the request is refused before it runs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sandbox import calendar, clock, store
 from sandbox.errors import BankError
 from sandbox.incidents import windows
 from sandbox.incidents.errors import OutsideServiceHours
+from sandbox.wire import ratelimit
 from sandbox.wire.identify import Who
 
 # Whether the contract has an incident in force and whether any fault rule exists, in one read: usually
@@ -40,14 +42,20 @@ def contract_row(db: store.Database, contract_id: str | None) -> dict[str, Any] 
 
 
 def refusal(
-    db: store.Database, who: Who, contract: dict[str, Any] | None, now: datetime | None, windows_open: bool
+    db: store.Database,
+    who: Who,
+    contract: dict[str, Any] | None,
+    now: datetime | None,
+    windows_open: bool,
+    path: str = "",
 ) -> tuple[BankError, str] | None:
     """The error that refuses the request before it runs, with its request-log label, or None;
-    ``windows_open`` (from :func:`configured`) says whether incident windows need looking at."""
-    closed = _closed(contract, now)
-    if closed is not None or not windows_open:
-        return closed
-    return windows.blocking(db, who.contract_id, who.user_id, now)
+    ``windows_open`` (from :func:`configured`) says whether incident windows need looking at. Service
+    hours first, then incident windows, then the client's rate limit (a refused call takes no token)."""
+    blocked: tuple[BankError, str] | None = _closed(contract, now)
+    if blocked is None and windows_open:
+        blocked = windows.blocking(db, who.contract_id, who.user_id, now)
+    return blocked or ratelimit.refusal(db, who, contract, path)
 
 
 def _closed(contract: dict[str, Any] | None, now: datetime | None) -> tuple[OutsideServiceHours, str] | None:

@@ -52,6 +52,14 @@ STEPS: tuple[str, ...] = (
     # carried (even one the client never received) names the transfer a request made.
     "ALTER TABLE request_log ADD COLUMN ended_wall_at TEXT",
     "ALTER TABLE request_log ADD COLUMN apply_no TEXT",
+    # the token buckets of the rateLimit contract setting (ratelimit.py): tokens left, when last touched
+    """CREATE TABLE rate_buckets (
+    contract_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    tokens REAL NOT NULL,
+    at REAL NOT NULL,                            -- wall clock, seconds since the epoch
+    PRIMARY KEY (contract_id, client_id)
+) WITHOUT ROWID""",
 )
 
 _local = threading.local()

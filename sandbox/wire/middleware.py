@@ -84,7 +84,7 @@ class Exchange:
         db = self.layer.db()
         who, contract, now = self._attribute(db, body)
         windows_open, any_rules = gate.configured(db, who.contract_id)
-        blocked = gate.refusal(db, who, contract, now, windows_open)
+        blocked = gate.refusal(db, who, contract, now, windows_open, self.entry["path"])
         if blocked is not None:
             error, self.entry["fault"] = blocked
             return self.refuse(error)

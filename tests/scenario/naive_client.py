@@ -7,7 +7,7 @@ token; it sends the date it was given, cut-off or holiday; it never quotes a fee
 payment is paid, and expects every fee on the paying account. It books every payment notification it is
 sent, as often as it is sent, without checking who signed it, and never asks for the unsent ones. It speaks the same JSON-lines protocol as
 payment is paid, and expects every fee on the paying account; a 総合振込 it re-sends whole, never asking
-which items the receiving banks refused. It speaks the same JSON-lines protocol as
+which items the receiving banks refused; it reads statements as fast as it can. It speaks the same JSON-lines protocol as
 the reference client. Run: ``python tests/scenario/naive_client.py``.
 """
 
@@ -159,6 +159,49 @@ class Naive:
             done.append(self.approve({"ref": again["ref"]}) if "failed" not in sent else sent)
         return {"resent": done}
 
+    def salary(self, cmd: dict[str, Any]) -> Any:
+        """A salary file (種別 11) through the bulk API, sent like everything else: three times if need be."""
+        account = cmd.get("account") or self.first_account()
+        items = [
+            {
+                "itemId": str(n),
+                "transferAmount": str(item["amount"]),
+                "encryptedBeneficiary": self.seal(
+                    {
+                        "beneficiaryBankCode": item["to"]["bankCode"],
+                        "beneficiaryBranchCode": item["to"]["branchCode"],
+                        "accountTypeCode": item["to"]["accountType"],
+                        "accountNumber": item["to"]["accountNumber"],
+                        "beneficiaryName": item["to"]["name"],
+                    }
+                ),
+            }
+            for n, item in enumerate(cmd["items"], start=1)
+        ]
+        body = {
+            "accountId": account,
+            "transferDesignatedDate": cmd["date"],
+            "typeCode": "11",
+            "totalCount": str(len(items)),
+            "totalAmount": str(sum(int(i["amount"]) for i in cmd["items"])),
+            "transfers": items,
+        }
+        answer = self.send("POST", "/corporation/v1/bulktransfer/request", self.operator(), body)
+        if "failed" not in answer:
+            self.payments[cmd.get("ref") or "last"] = {**answer, "bulk": True}
+            self.payments["last"] = self.payments[cmd.get("ref") or "last"]
+        return answer
+
+    def statements(self) -> Any:
+        """Every account's statement, straight away, one call after another."""
+        found = {}
+        for account in self.send("GET", "/corporation/v1/accounts", self.operator())["accounts"]:
+            params = {"accountId": account["accountId"]}
+            found[account["accountId"]] = self.send(
+                "GET", "/corporation/v1/accounts/transactions", self.operator(), params=params
+            )
+        return found
+
     def today(self) -> str:
         return self.send("GET", "/corporation/v1/accounts", self.operator()).get("baseDate", "")
 
@@ -236,8 +279,12 @@ class Naive:
         if action == "transactions":
             params = {"accountId": self.first_account()}
             return self.send("GET", "/corporation/v1/accounts/transactions", self.operator(), params=params)
+        if action == "statements":
+            return self.statements()
         if action == "transfer":
             return self.transfer(cmd)
+        if action == "salary":
+            return self.salary(cmd)
         if action == "approve":
             return self.approve(cmd)
         if action == "bulk":

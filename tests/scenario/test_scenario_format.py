@@ -140,6 +140,18 @@ def test_setup_checks_settings_like_the_control_api() -> None:
             "field 'to.branchCode': required: a string",
         ),
         ("client: {do: transfer, amount: 5, date: tomorrow}", "must be 'today' or YYYY-MM-DD"),
+        ("client: {do: salary, items: [{amount: 5, to: {}}]}", "required: the payday, YYYY-MM-DD"),
+        ("client: {do: salary, date: '2026-04-24', items: []}", "required: a list of {amount, to}"),
+        ("client: {do: salary, date: '2026-04-24', items: [{amount: 0}]}", "a positive whole number of yen"),
+        ("client: {do: salary, date: '2026-04-24', items: [{amount: 5, to: {}}]}", "required: a string"),
+        (
+            "client: {do: salary, date: '2026-04-24', kind: wages, items: [{amount: 5}]}",
+            "must be one of salary, bonus",
+        ),
+        (
+            "settings: {rateLimit: {requestsPerSecond: 5}}",
+            'rateLimit must be {"requestsPerSecond": R, "burst": B}',
+        ),
         ("clock: {rewind: 1h}", "use one of: freeze, resume, advance, set"),
         ("clock: {set: yesterday}", "not an ISO 8601 date-time: 'yesterday'"),
         ("deposit: {amount: 0}", "required: a positive whole number of yen"),

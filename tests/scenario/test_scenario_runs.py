@@ -40,6 +40,8 @@ REASONS = {
     "va-pool-maintenance": "did not try to issue while the bank was in maintenance",
     "month-end-refused-items": "re-sent only the refused items, once each",
     "recall": "found the recalled money on the statement",
+    "salary-late-approval": "did not retry the late approval",
+    "rate-limited-burst": "waited as long as Retry-After asked before calling again",
 }
 
 

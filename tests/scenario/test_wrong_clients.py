@@ -5,6 +5,7 @@ every scenario in test_scenario_runs.py.)"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -87,6 +88,7 @@ def retries_without_its_idempotency_key(env: dict[str, str]) -> Handler:
         return call(method, path, safe=safe, headers=kept, **kwargs)
 
     client.operator.call = keyless  # type: ignore[method-assign]
+    return client.handle
 
 
 def claims_money_back_without_reading(env: dict[str, str]) -> Handler:
@@ -123,7 +125,23 @@ def resends_every_item(env: dict[str, str]) -> Handler:
     return client.handle
 
 
+def moves_the_payday(env: dict[str, str]) -> Handler:
+    """Told the salary approval is too late, sends the file again for the next week and approves that."""
+    client = ReferenceClient(env)
+
+    def handle(command: dict[str, Any]) -> dict[str, Any]:
+        answer = client.handle(command)
+        if command.get("do") == "approve" and answer.get("error", {}).get("code") == "bulk_transfer_too_late":
+            salary = client.salaries.book[command["ref"]]
+            later = {"do": "salary", "ref": "moved", "date": "2026-05-01", "items": salary.items}
+            client.handle({**later, "account": salary.account_id})
+        return answer
+
+    return handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
+    ("salary-late-approval", moves_the_payday, "did not move the payday on its own"),
     (
         "notification-duplicate",
         keeps_a_high_water_mark,
@@ -175,7 +193,18 @@ def test_a_client_that_comes_back_before_retry_after_fails(served: LiveServer, m
     failed = [
         o for o in run.failures if o.step.title == "waited as long as Retry-After asked before trying again"
     ]
-    assert failed and "wanted ≥ 3 s" in failed[0].message, output
+    # 3 s, or 2 s when a loaded machine let a second of the window pass before the first 503
+    assert failed and re.search(r"wanted ≥ [23] s", failed[0].message), output
+
+
+def test_a_burst_that_comes_back_before_retry_after_fails(served: LiveServer, monkeypatch: Any) -> None:
+    """Told ``Retry-After: 1`` by the rate limit, it comes back after about half a second."""
+    sleep = transport.time.sleep
+    monkeypatch.setattr(transport, "time", SimpleNamespace(sleep=lambda s: sleep(max(s - 0.5, 0.0))))
+    run, output = play(served, "rate-limited-burst", lambda env: ReferenceClient(env).handle)
+    title = "waited as long as Retry-After asked before calling again"
+    failed = [o for o in run.failures if o.step.title == title]
+    assert failed and "wanted ≥ 1 s" in failed[0].message, output
 
 
 def test_a_retry_after_1_6_s_of_a_3_s_retry_after_fails() -> None:

@@ -74,6 +74,15 @@ def test_sample_uploads_and_executes_as_one_bulk_request(client, bank, control, 
     assert result["paidAmount"] == int(shown["totalAmount"])
 
 
+def test_the_headers_remitter_name_is_the_requests(client, bank, account_id):
+    """依頼人名 of the header becomes the bulk request's ``remitterName`` (what the payees' statements show)."""
+    records = lines(sample(client, account_id))
+    records[0] = put(records[0], layouts.TRANSFER_HEADER, "remitterName", "ｷﾕｳﾖ ﾀﾝﾄｳ".encode("cp932"))
+    created = upload(client, b"\r\n".join(records) + b"\r\n", accountId=account_id)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["bulkTransfer"]["remitterName"] == "ｷﾕｳﾖ ﾀﾝﾄｳ"
+
+
 def test_without_crlf_and_with_trailing_eof_mark(client, account_id):
     data = sample(client, account_id, crlf="false", items="3") + b"\x1a"
     assert len(data) == 120 * 6 + 1

@@ -36,6 +36,7 @@ class BulkDraft:
     identification: bool
     items: list[Item]
     encrypted: bool
+    remitter_name: str | None = None  # 振込依頼人名; None: the account holder's kana name
 
 
 def parse_request(
@@ -47,6 +48,7 @@ def parse_request(
     if type_code not in timing.KINDS:
         raise InvalidParameter("typeCode must be 21 (総合振込), 11 (給与) or 12 (賞与)", field="typeCode")
     remitter_code = _remitter_code(data)
+    remitter = single.remitter_name(data)
     identification = _flag(data)
     if field(data, "transferDesignatedType", required=False) not in (None, "7"):
         raise InvalidParameter("transferDesignatedType must be 7 (電信)", field="transferDesignatedType")
@@ -59,7 +61,7 @@ def parse_request(
     single.check_totals(data, items)
     encrypted = any(isinstance(raw, dict) and "encryptedBeneficiary" in raw for raw in raw_items)
     name = field(data, "transferDataName", required=False)
-    return BulkDraft(name, remitter_code, designated, type_code, identification, items, encrypted)
+    return BulkDraft(name, remitter_code, designated, type_code, identification, items, encrypted, remitter)
 
 
 def _remitter_code(data: dict[str, Any]) -> str | None:

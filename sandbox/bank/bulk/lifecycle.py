@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sandbox import calendar, clock, events
-from sandbox.bank import accounts, contracts, fees
+from sandbox.bank import accounts, contracts, fees, limits
 from sandbox.bank.bulk import records, timing
 from sandbox.bank.bulk.errors import BulkTransferNotCancellable
 from sandbox.bank.bulk.execution import EVENT, opening
@@ -44,6 +44,7 @@ def create_at(
 ) -> dict[str, Any]:
     """Accept a request as 申請中 with all its items, and queue its designated date's opening."""
     _check_day(draft, now)
+    limits.check(db, contract, account["id"], draft.designated_date, sum(i.amount for i in draft.items))
     priced = pricing.price(contract, account, draft.items)
     request_id = records.next_id(db)
     req = _request_row(request_id, contract, account, draft, actor, now, priced)
@@ -81,7 +82,7 @@ def _request_row(
         "total_amount": sum(item.amount for item, _t, _f in priced),
         "total_fee": sum(fee for _i, _t, fee in priced),
         "fee_account_id": fees.fee_account(contract, account["id"]),
-        "remitter_name": account["holder_kana"],
+        "remitter_name": draft.remitter_name or account["holder_kana"],
         "applicant_user_id": actor.user_id,
         "applicant_login_id": actor.login_id,
         "client_id": actor.client_id,
@@ -131,6 +132,7 @@ def decide_at(
         raise SelfApprovalForbidden(f"{actor.login_id} applied for {req['apply_no']}", field="applyNo")
     designated = datetime.fromisoformat(req["designated_date"]).date()
     timing.check_in_time(contract, req["type_code"], designated, now, step="approval")
+    limits.check(db, contract, req["account_id"], designated, req["total_amount"])
     records.move(db, req, "11", now, actor, **decided)
     return req
 

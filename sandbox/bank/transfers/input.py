@@ -27,6 +27,7 @@ from sandbox.store import Database
 
 MAX_TOTAL = 999_999_999_999
 COMMENT_MAX = 100
+REMITTER_NAME_MAX = 40  # the 依頼人名 width of a 全銀 総合振込 header (C40): a sandbox rule for both APIs
 NOT_AN_OBJECT = "each item must be a JSON object"
 
 
@@ -44,9 +45,19 @@ def parse_request(
     comment = field(data, "applyComment", required=False)
     if comment is not None and len(comment) > COMMENT_MAX:
         raise InvalidParameter(f"applyComment is longer than {COMMENT_MAX} characters", field="applyComment")
+    remitter = remitter_name(data)
     items, encrypted = parse_items(db, data, contract=contract, client_id=client_id, now=now)
     check_totals(data, items)
-    return Draft(designated, holiday_code, items, comment, encrypted)
+    return Draft(designated, holiday_code, items, comment, encrypted, remitter)
+
+
+def remitter_name(data: dict[str, Any]) -> str | None:
+    """``remitterName`` (振込依頼人名): Zengin half-width kana, at most 40; None when left out, and the
+    account holder's name is used (as GMO Aozora's API does). The payee's statement line shows it."""
+    value = data.get("remitterName")
+    if value is None:
+        return None
+    return accounts.check_kana(value, "remitterName", max_length=REMITTER_NAME_MAX)
 
 
 def _date(value: str | None) -> date | None:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sandbox import clock, events
-from sandbox.bank import accounts, contracts, fees
+from sandbox.bank import accounts, contracts, fees, limits
 from sandbox.bank.transfers import dates, pricing, records
 from sandbox.bank.transfers.dates import execution_date
 from sandbox.bank.transfers.errors import (
@@ -59,6 +59,7 @@ def create_at(
     day = execution_date(
         draft.designated_date, draft.holiday_code, now, contracts.settings(contract)["cutoffTime"]
     )
+    limits.check(db, contract, account["id"], day, sum(item.amount for item in draft.items))
     priced = pricing.price(contract, account, draft.items)
     next_id = db.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM transfer_requests").fetchone()[0]
     expires = dates.expires_at(contract, day)
@@ -96,7 +97,7 @@ def _request_row(
         "total_amount": sum(item.amount for item, _t, _f in priced),
         "total_fee": sum(fee for _i, _t, fee in priced),
         "fee_account_id": fees.fee_account(contract, account["id"]),
-        "remitter_name": account["holder_kana"],
+        "remitter_name": draft.remitter_name or account["holder_kana"],
         "apply_comment": draft.comment,
         "applicant_user_id": actor.user_id,
         "applicant_login_id": actor.login_id,
@@ -189,6 +190,7 @@ def _approve(
     run_day = dates.run_day(
         date.fromisoformat(req["execution_date"]), now, contracts.settings(contract)["cutoffTime"]
     )
+    limits.check(db, contract, req["account_id"], run_day, req["total_amount"])
     decided.update(decided_at=clock.to_db(now), execution_date=run_day.isoformat())
     db.conn.execute(
         "UPDATE transfer_requests SET approver_user_id = :approver_user_id, approver_login_id = :approver_login_id,"

@@ -62,6 +62,7 @@ class Draft:
     items: list[Item]
     comment: str | None = None
     encrypted: bool = False
+    remitter_name: str | None = None  # 振込依頼人名; None: the account holder's kana name
 
 
 # -- reading ---------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ HEADER_FIELDS = {
     "transferDesignatedDate": "designatedDate",
     "remitterCode": "remitterCode",
     "typeCode": "typeCode",
+    "remitterName": "remitterName",
 }
 
 
@@ -150,6 +151,7 @@ def body(file: TransferFile, account: dict[str, Any], day: date, name: str | Non
         "transferDataName": name or DEFAULT_NAME,
         "typeCode": header["typeCode"],
         "remitterCode": header["remitterCode"],
+        "remitterName": header["remitterName"],  # 依頼人名: what the payees' statements show
         "transferDesignatedDate": day.isoformat(),
         "transferDesignatedType": "7",
         "identification": "Y" if identification else "N",

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox.bank import accounts, contracts, deposit_statement, statements
+from sandbox.bank import accounts, contracts, deposit_statement, limits, statements
 from sandbox.dates import parse_day
 from sandbox.errors import InvalidParameter
 from sandbox.http.api import api_reply
@@ -25,8 +25,15 @@ CURRENCY = {"currencyCode": "JPY", "currencyName": "日本円"}
 @bp.get("/accounts")
 @require_scope("account")
 def list_accounts() -> Response:
-    ctx = current_token()
-    found = [account_view(a) for a in accounts.for_contracts(get_db(), ctx.visible_contract_ids)]
+    ctx, db = current_token(), get_db()
+    caps = {  # 振込限度額, when the account's contract sets one
+        cid: limits.account_limit(ctx.contract if cid == ctx.contract_id else contracts.get(db, cid))
+        for cid in ctx.visible_contract_ids
+    }
+    found = []
+    for account in accounts.for_contracts(db, ctx.visible_contract_ids):
+        cap = caps[account["contract_id"]]
+        found.append({**account_view(account), **({"transferLimitAmount": str(cap)} if cap else {})})
     return api_reply({"accounts": found, "count": len(found), "hasNext": False}, ctx.now)
 
 

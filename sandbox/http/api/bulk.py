@@ -128,7 +128,7 @@ def bulk_request_result() -> Response:
     """総合振込依頼結果照会: resultCode 2 未完了 (申請中), 8 期限切れ, 1 完了 with ``applyEndDatetime``."""
     req, _contract, now = _lookup()
     code = transfer_shapes.result_code(req["status"])
-    ended = transfer_shapes.api_time(req["updated_at"]) if code == "1" else None
+    ended = transfer_shapes.apply_end(req)  # only when resultCode is 1 (as GMO does)
     unable = outcome_shapes.unable(get_db(), "bulk", req["id"])
     shown = {**summary(req), "resultCode": code, "applyEndDatetime": ended, "unableDetailInfos": unable}
     return api_reply(shown, now)

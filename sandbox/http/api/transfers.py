@@ -101,7 +101,6 @@ def request_transfer() -> Response:
             "accountId": req["account_id"],
             "resultCode": "2",
             "applyNo": req["apply_no"],
-            "applyEndDatetime": transfer_shapes.api_time(req["applied_at"]),
             "transferStatus": req["status"],
             "transferStatusName": transfers.STATUS_NAMES[req["status"]],
             "executionDate": req["execution_date"],
@@ -133,13 +132,14 @@ def _missing(name: str) -> str:
 @bp.get("/transfer/request-result")
 @require_scope(*READ_SCOPES)
 def request_result() -> Response:
-    """振込依頼結果照会: whether a request was accepted, and where it stands (resultCode 1/2/8)."""
+    """振込依頼結果照会: whether a request was accepted, and where it stands (resultCode 1/2/8);
+    ``applyEndDatetime`` only with resultCode 1 (完了)."""
     req, _contract, now = _lookup()
     return api_reply(
         {
             **transfer_shapes.status_fields(req),
             "resultCode": transfer_shapes.result_code(req["status"]),
-            "applyEndDatetime": transfer_shapes.api_time(req["applied_at"]),
+            "applyEndDatetime": transfer_shapes.apply_end(req),
         },
         now,
     )

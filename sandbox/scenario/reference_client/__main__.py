@@ -1,7 +1,7 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-bulk, approve, status, sync, resend, set-key, listen, receipts, reconcile, va-pool, assign-va,
+statements, salary, bulk, approve, status, sync, resend, set-key, listen, receipts, reconcile, va-pool, assign-va,
 stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
@@ -21,6 +21,7 @@ from sandbox.scenario.reference_client import reconcile
 from sandbox.scenario.reference_client.bulk import MONEY_BACK, BulkPayments, money_back
 from sandbox.scenario.reference_client.notifications import Notifications
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
+from sandbox.scenario.reference_client.salary import Salaries
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
 
@@ -52,14 +53,17 @@ class Client:
             self.operator, config.base_url, config.contract_id, config.sandbox_key
         )
         self.bulk = BulkPayments(self.payments)
+        self.salaries = Salaries(self.operator, self.approver, keys)
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
             "balances": self.balances,
             "transactions": self.transactions,
+            "statements": self.statements,
+            "salary": self.salary,
             "transfer": self.transfer,
             "bulk": self.bulk_transfer,
-            "approve": lambda c: self._either(c, self.bulk.approve, self.payments.approve),
+            "approve": self.approve,
             "status": lambda c: self._either(c, self.bulk.status, self.payments.status),
             "sync": self.sync,
             "resend": lambda c: self.bulk.resend(c["ref"], c.get("fixes") or {}),
@@ -100,6 +104,38 @@ class Client:
             dateTo=today.isoformat(),
         )
         return {"accountId": account, "count": found.get("count"), "hasNext": found.get("hasNext")}
+
+    def statements(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Every account's statement for the last ``days`` days, every page: the month-end burst. The
+        transport waits out each 429 as its Retry-After says, so a rate limit slows it down, no more."""
+        today = self.clock.now().date()
+        since = (today - timedelta(days=int(command.get("days") or 30))).isoformat()
+        read = {}
+        for account in self.get("/corporation/v1/accounts")["accounts"]:
+            params, lines = (
+                {"accountId": account["accountId"], "dateFrom": since, "dateTo": today.isoformat()},
+                0,
+            )
+            while True:
+                page = self.get("/corporation/v1/accounts/transactions", **params)
+                lines += len(page.get("transactions", []))
+                if not page.get("hasNext"):
+                    break
+                params["nextItemKey"] = page["nextItemKey"]
+            read[account["accountId"]] = lines
+        return {"lines": read}
+
+    def salary(self, command: dict[str, Any]) -> dict[str, Any]:
+        account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+        ref = command.get("ref") or f"salary-{len(self.salaries.book) + 1}"
+        payday = date.fromisoformat(command["date"])
+        return self.salaries.request(ref, account, payday, command["items"], command.get("kind") or "salary")
+
+    def approve(self, command: dict[str, Any]) -> dict[str, Any]:
+        ref = command.get("ref")
+        if ref in self.salaries.book:
+            return self.salaries.approve(ref)
+        return self._either(command, self.bulk.approve, self.payments.approve)
 
     def transfer(self, command: dict[str, Any]) -> dict[str, Any]:
         account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
