@@ -52,6 +52,8 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,
+    # statement lines per page (nextItemKey): the bank's 500; fewer rehearse paging with a handful of lines
+    "statementPageSize": 500,
 }
 
 

@@ -62,6 +62,7 @@ INT_BOUNDS = {
     "bulkTransferLeadDays": (0, 10),
     "bulkSalaryLeadDays": (0, 10),
     "statementHistoryMonths": (0, 120),
+    "statementPageSize": (1, 500),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

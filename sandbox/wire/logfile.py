@@ -46,6 +46,10 @@ STEPS: tuple[str, ...] = (
     # the Retry-After a client was sent and the account a request named: scenario evidence (issue 14)
     "ALTER TABLE request_log ADD COLUMN retry_after INTEGER",
     "ALTER TABLE request_log ADD COLUMN account_id TEXT",
+    # the nextItemKey a request carried and the one its answer gave, as text: scenario evidence that a
+    # client pages with the key exactly as the bank sent it (issue 12, item-key-paging)
+    "ALTER TABLE request_log ADD COLUMN next_item_key TEXT",
+    "ALTER TABLE request_log ADD COLUMN answered_item_key TEXT",
 )
 
 _local = threading.local()
