@@ -7,6 +7,7 @@ problem naming the step and field for anything wrong. docs/scenarios.md describe
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sandbox import clock
@@ -27,6 +28,7 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "status": ("ref",),
     "sync": (),
     "set-key": (),
+    "statement": ("account", "dateFrom"),  # read every page of the statement (item-key-paging)
     "stop": (),
 }
 ROLES = ("operator", "approver")
@@ -49,11 +51,12 @@ def _placeholders(step: Step, value: Any, problems: Problems) -> None:
             _placeholders(step, item, problems)
     elif isinstance(value, str):
         for name in PLACEHOLDER.findall(value):
-            if name not in NAMES and not name.startswith(("applyNo.", "account.")):
+            if name not in NAMES and not name.startswith(("applyNo.", "account.", "balance.")):
                 known = ", ".join(f"{{{n}}}" for n in NAMES)
                 problems.add(
                     where(step),
-                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, {{account.<ref>}}",
+                    f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, {{account.<ref>}}, "
+                    "{balance.<account>}",
                     step.line,
                 )
 
@@ -178,7 +181,17 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
                 problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
     if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
         problems.add(where(step, "days"), "must be a whole number of days", step.line)
+    if body.get("dateFrom") is not None and not _is_day(body["dateFrom"]):
+        problems.add(where(step, "dateFrom"), "must be YYYY-MM-DD", step.line)
     return checked
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:
@@ -245,6 +258,6 @@ def needs(scenario: Scenario) -> list[str]:
             found.add("incidents")
         elif step.kind in ("wait", "expect", "expect_not"):
             sources = {body.get("source"), *(k for k in ("request", "timeline") if k in body)}
-            found |= {"request-log"} if sources & {"request", "order", "gap"} else set()
+            found |= {"request-log"} if sources & {"request", "order", "gap", "paging"} else set()
             found |= {"timeline"} if "timeline" in sources else set()
     return sorted(found)

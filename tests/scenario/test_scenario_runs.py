@@ -34,6 +34,7 @@ REASONS = {
     "key-rotation": "did not retry with the retired key",
     "double-login": "did not retry while the user was logged in elsewhere",
     "parent-paid-fees": "reconciled the statement with the fee on the parent's account",
+    "item-key-paging": "paged with each nextItemKey exactly as the bank sent it",
 }
 
 

@@ -55,6 +55,23 @@ def reports_its_own_code(env: dict[str, str]) -> Handler:
     return handle
 
 
+def rounds_item_keys_through_a_float(env: dict[str, str]) -> Handler:
+    """Reads ``nextItemKey`` as a number and prints it back (``int(float(key))``): 20 digits come back rounded."""
+    client = ReferenceClient(env)
+    follow = client.statements.follow
+    client.statements.follow = lambda answer: (  # type: ignore[method-assign]
+        None if follow(answer) is None else str(int(float(follow(answer))))
+    )
+    return client.handle
+
+
+def stops_after_the_first_page(env: dict[str, str]) -> Handler:
+    """Ignores ``hasNext``: reports the first page as the whole statement."""
+    client = ReferenceClient(env)
+    client.statements.follow = lambda answer: None  # type: ignore[method-assign]
+    return client.handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
     (
         "parent-paid-fees",
@@ -65,6 +82,17 @@ WRONG = [  # scenario, variant, the expectation that must catch it
     ("key-rotation", reports_its_own_code, "reported that the key no longer works"),
     ("contract-termination", reports_its_own_code, "stopped and reported that the service has ended"),
     ("bank-revocation", reports_its_own_code, "stopped and reported the revocation"),
+    (
+        "item-key-paging",
+        rounds_item_keys_through_a_float,
+        "paged with each nextItemKey exactly as the bank sent it",
+    ),
+    ("item-key-paging", rounds_item_keys_through_a_float, "reported the closing balance the ledger holds"),
+    (
+        "item-key-paging",
+        stops_after_the_first_page,
+        "paged with each nextItemKey exactly as the bank sent it",
+    ),
 ]
 
 

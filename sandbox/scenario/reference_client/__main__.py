@@ -1,7 +1,7 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
-Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-approve, status, sync, set-key, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
+Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, statement,
+transfer, approve, status, sync, set-key, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
 """
@@ -18,6 +18,7 @@ from typing import Any
 
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
+from sandbox.scenario.reference_client.statement import StatementReader
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
 
 OPERATOR_SCOPE = "account transfer offline_access"
@@ -43,11 +44,13 @@ class Client:
         )
         keys = KeyRing(env.get("WEB21_KEY_ID") or None, env.get("WEB21_ENCRYPTION_KEY") or None)
         self.payments = Payments(self.operator, self.approver, self.clock, keys)
+        self.statements = StatementReader(self.get)
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
             "balances": self.balances,
             "transactions": self.transactions,
+            "statement": self.statement,
             "transfer": self.transfer,
             "approve": lambda c: self.payments.approve(c.get("ref")),
             "status": lambda c: self.payments.status(c.get("ref")),
@@ -81,6 +84,11 @@ class Client:
             dateTo=today.isoformat(),
         )
         return {"accountId": account, "count": found.get("count"), "hasNext": found.get("hasNext")}
+
+    def statement(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Every page of the statement, each ``nextItemKey`` sent back as the text it came as."""
+        account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+        return self.statements.read(account, command.get("dateFrom"))
 
     def transfer(self, command: dict[str, Any]) -> dict[str, Any]:
         account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
