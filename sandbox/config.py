@@ -69,6 +69,8 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "dailyTransferLimit": 0,  # yen all the contract's accounts together may send on one day; 0 = no limit
     # a token bucket per client over /corporation/v1 (sandbox/wire/ratelimit.py); requestsPerSecond 0 = off
     "rateLimit": {"requestsPerSecond": 0, "burst": 10},
+    # statement lines per page (nextItemKey): the bank's 500; fewer rehearse paging with a handful of lines
+    "statementPageSize": 500,
 }
 
 

@@ -69,6 +69,7 @@ INT_BOUNDS = {
     "recallFee": (0, 100_000),
     "transferLimitAmount": (0, 999_999_999_999),
     "dailyTransferLimit": (0, 999_999_999_999),
+    "statementPageSize": (1, 500),
 }
 FEE_TIERS = ("sameBranch", "sameBank", "otherBank")
 FEE_BANDS = ("under30000", "from30000")

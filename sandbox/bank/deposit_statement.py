@@ -27,13 +27,15 @@ _SQL = (
 )
 
 
-def page(db: Database, account_id: str, span: tuple[date, date], after: str) -> dict[str, Any]:
-    """One page of incoming transfers after the key ``after``: lines with their paying bank, whether more
-    follow, and the next page's key (the last line's)."""
+def page(
+    db: Database, account_id: str, span: tuple[date, date], after: str, size: int = PAGE
+) -> dict[str, Any]:
+    """One page of up to ``size`` incoming transfers after the key ``after``: lines with their paying bank,
+    whether more follow, and the next page's key (the last line's)."""
     start, end = span[0].isoformat(), span[1].isoformat()
-    found = rows(db, _SQL, (account_id, lower_bound(after, start), start, end, PAGE + 1))
-    lines = [_with_bank(line) for line in found[:PAGE]]
-    more = len(found) > PAGE
+    found = rows(db, _SQL, (account_id, lower_bound(after, start), start, end, size + 1))
+    lines = [_with_bank(line) for line in found[:size]]
+    more = len(found) > size
     return {"lines": lines, "more": more, "next": lines[-1]["item_key"] if more else None}
 
 

@@ -118,10 +118,13 @@ def _first_day(db: Database, account_id: str, date_to: date, oldest: date | None
     return max(found, oldest) if oldest else found
 
 
-def api_page(db: Database, account_id: str, span: tuple[date, date], after: str) -> dict[str, Any]:
-    """One page of the read API's statement: its lines, whether more follow, and the next page's key."""
-    found = lines(db, account_id, span[0].isoformat(), span[1].isoformat(), after=after, limit=PAGE + 1)
-    page, more = found[:PAGE], len(found) > PAGE
+def api_page(
+    db: Database, account_id: str, span: tuple[date, date], after: str, size: int = PAGE
+) -> dict[str, Any]:
+    """One page of the read API's statement: up to ``size`` lines (the contract's ``statementPageSize``),
+    whether more follow, and the next page's key."""
+    found = lines(db, account_id, span[0].isoformat(), span[1].isoformat(), after=after, limit=size + 1)
+    page, more = found[:size], len(found) > size
     return {"lines": page, "more": more, "next": page[-1]["item_key"] if more else None}
 
 

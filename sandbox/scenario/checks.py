@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sandbox import clock
@@ -37,6 +38,7 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
     "resend": ("ref", "fixes"),  # pay a bulk payment's unpaid items again; fixes: {itemId: to}
     "statements": ("days",),
     "salary": ("date", "items", "kind", "ref", "account"),
+    "statement": ("account", "dateFrom"),  # read every page of the statement (item-key-paging)
     "stop": (),
 }
 ROLES = ("operator", "approver")
@@ -65,7 +67,7 @@ def _placeholders(step: Step, value: Any, problems: Problems) -> None:
                 problems.add(
                     where(step),
                     f"unknown placeholder {{{name}}}; known: {known}, {{applyNo.<ref>}}, "
-                    "{account.<ref>}, {<label>.<field>}",
+                    "{account.<ref>}, {balance.<account>}, {<label>.<field>}",
                     step.line,
                 )
 
@@ -200,6 +202,8 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
             _beneficiary(step, to, problems)
     if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
         problems.add(where(step, "days"), "must be a whole number of days", step.line)
+    if body.get("dateFrom") is not None and not _is_day(body["dateFrom"]):
+        problems.add(where(step, "dateFrom"), "must be YYYY-MM-DD", step.line)
     return checked
 
 
@@ -238,6 +242,14 @@ def _salary(step: Step, body: dict[str, Any], problems: Problems) -> None:
             problems.add(where(step, "items.amount"), "required: a positive whole number of yen", step.line)
         else:
             _beneficiary(step, item.get("to"), problems)
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
 
 
 def _beneficiary(step: Step, to: Any, problems: Problems) -> None:
@@ -294,7 +306,7 @@ def _evidence_references(step: Step, seen: dict[str, Step], problems: Problems) 
     """``{<label>.<field>}`` names an earlier ``expect`` or ``wait`` step: the entry that satisfied it."""
     for name in PLACEHOLDER.findall(json.dumps(step.body, ensure_ascii=False, default=str)):
         label = name.split(".", 1)[0]
-        if "." not in name or label in ("applyNo", "account"):
+        if "." not in name or label in ("applyNo", "account", "balance"):
             continue
         target = seen.get(label)
         if target is None or target.kind not in ("expect", "wait"):
@@ -320,6 +332,6 @@ def needs(scenario: Scenario) -> list[str]:
             found.add("incidents")
         elif step.kind in ("wait", "expect", "expect_not"):
             sources = {body.get("source"), *(k for k in ("request", "timeline") if k in body)}
-            found |= {"request-log"} if sources & {"request", "order", "gap"} else set()
+            found |= {"request-log"} if sources & {"request", "order", "gap", "paging"} else set()
             found |= {"timeline"} if "timeline" in sources else set()
     return sorted(found)

@@ -12,6 +12,7 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
+from sandbox.scenario import paging
 from sandbox.scenario.types import Scenario, Step
 
 MAX_EVIDENCE = 8
@@ -131,6 +132,8 @@ def judge(
         return _gap(step, entries, body["gap"])
     if source == "reply":
         return _reply(step, reply, body["reply"])
+    if source == "paging":
+        return _paging(step, entries, body["paging"])
     found = select(entries, body[source])
     ok = count_ok(len(found), body["count"])
     wanted = count_text(body["count"])
@@ -203,6 +206,13 @@ def _min_text(minimum: Any) -> str:
     return "the Retry-After the sandbox sent" if minimum == RETRY_AFTER else f"{minimum.total_seconds():g} s"
 
 
+def _paging(step: Step, entries: list[dict[str, Any]], match: dict[str, Any]) -> Outcome:
+    """Every page of the selected reads was read, each follow-up with the key the bank sent (paging.py)."""
+    passed, message, evidence = paging.verdict(select(entries, match))
+    wanted = f"every page of {show(match)} read, each follow-up with the nextItemKey the bank sent, as text"
+    return Outcome(step, passed, message, evidence, "request", wanted=wanted)
+
+
 def _reply(step: Step, reply: dict[str, Any] | None, match: dict[str, Any]) -> Outcome:
     wanted = "a reply with " + show(match)
     if reply is None:
@@ -262,6 +272,10 @@ def describe_entry(entry: dict[str, Any]) -> str:
             parts.append(f"by {entry['userId']}")
         if entry.get("idempotencyKey"):
             parts.append("idem=" + entry["idempotencyKey"][:12])
+        if entry.get("nextItemKey"):
+            parts.append(f"key={entry['nextItemKey']}")
+        if entry.get("answeredNextItemKey"):
+            parts.append(f"next={entry['answeredNextItemKey']}")
         if "gapSeconds" in entry:
             parts.append(f"+{entry['gapSeconds']} s")
         return " ".join(parts)

@@ -32,8 +32,10 @@ REQUEST_FIELDS = (
         "accountId",
         "at",
     ),
+    "nextItemKey",  # the key a request carried (query), as text
+    "answeredNextItemKey",  # the key its answer gave
 )
-SOURCES = ("request", "timeline", "reply", "order", "gap")
+SOURCES = ("request", "timeline", "reply", "order", "gap", "paging")
 EXPECT_KEYS = (*SOURCES, "since", "until", "within", "count", "of")
 
 
@@ -67,8 +69,10 @@ def check_expect(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         "source": source,
         source: _source(step, source, body[source], problems),
     }
-    if step.kind == "expect_not" and source in ("order", "gap", "reply"):
+    if step.kind == "expect_not" and source in ("order", "gap", "reply", "paging"):
         problems.add(where(step, source), "expect_not takes request or timeline", step.line)
+    if source == "paging" and "count" in body:
+        problems.add(where(step, "count"), "paging judges every page of a read: it takes no count", step.line)
     if step.kind == "expect_not" and "count" in body:
         problems.add(where(step, "count"), "expect_not means a count of 0; use expect with count", step.line)
     checked["count"] = _count(step, body.get("count"), problems) if step.kind == "expect" else {"max": 0}
@@ -81,6 +85,8 @@ def _source(step: Step, source: str, value: Any, problems: Problems) -> Any:
     """What an expectation looks for: a match, an ``order`` of request matches, or a ``gap``."""
     if source == "gap":
         return _gap(step, value, problems)
+    if source == "paging":
+        return _match(step, "request", value, problems, "paging")
     if source != "order":
         return _match(step, source, value, problems)
     if not isinstance(value, list) or len(value) < 2:

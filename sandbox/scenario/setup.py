@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ class Stage:
     values: dict[str, str] = field(default_factory=dict)  # placeholders: {operator}, {applyNo}...
     resume_clock: bool = False  # an adopted contract's clock was running before the run
     notes: list[str] = field(default_factory=list)
+    lookup: Callable[[str], str | None] | None = None  # placeholders read from the bank when filled
 
     def env(self, url: str, scenario: str) -> dict[str, str]:
         """The environment variables the client under test reads (docs/scenarios.md lists them)."""
@@ -73,6 +75,9 @@ class Stage:
 
         def one(found: re.Match[str]) -> str:
             name = found.group(1)
+            known = self.lookup(name) if name not in self.values and self.lookup else None
+            if known is not None:
+                return known
             if name not in self.values:
                 raise RunAbort(f"{{{name}}} has no value yet (known now: {', '.join(sorted(self.values))})")
             return self.values[name]
@@ -108,6 +113,17 @@ def remember_payment(sandbox: Sandbox, stage: Stage, ref: str | None, apply_no: 
     stage.values[f"account.{ref}"] = str(found["accountId"])
 
 
+def bank_value(sandbox: Sandbox, stage: Stage, name: str) -> str | None:
+    """``{balance.<account>}``: that account's balance in the bank's ledger when the step plays (the account
+    by id, position or nickname, as a deposit names it); None for any other name."""
+    kind, _, wanted = name.partition(".")
+    if kind != "balance" or not wanted:
+        return None
+    account_id = account_for(stage, wanted)
+    shown = sandbox.call("GET", f"/contracts/{stage.contract_id}")
+    return next((str(a["balance"]) for a in shown.get("accounts", []) if a["accountId"] == account_id), None)
+
+
 def prepare(
     sandbox: Sandbox, scenario: Scenario, contract: str | None = None, made: list[str] | None = None
 ) -> Stage:
@@ -132,6 +148,7 @@ def prepare(
             )
     shown = sandbox.call("GET", f"/contracts/{stage.contract_id}/clients/{stage.client_id}")
     stage.key_id, stage.encryption_key = shown.get("keyId"), shown.get("encryptionKey")
+    stage.lookup = lambda name: bank_value(sandbox, stage, name)
     stage.values.update(
         {
             "contract": stage.contract_id,

@@ -60,6 +60,10 @@ STEPS: tuple[str, ...] = (
     at REAL NOT NULL,                            -- wall clock, seconds since the epoch
     PRIMARY KEY (contract_id, client_id)
 ) WITHOUT ROWID""",
+    # the nextItemKey a request carried and the one its answer gave, as text: scenario evidence that a
+    # client pages with the key exactly as the bank sent it (issue 12, item-key-paging)
+    "ALTER TABLE request_log ADD COLUMN next_item_key TEXT",
+    "ALTER TABLE request_log ADD COLUMN answered_item_key TEXT",
 )
 
 _local = threading.local()

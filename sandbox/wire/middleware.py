@@ -226,7 +226,7 @@ class Exchange:
         status, headers, body = self.process()
         self.start_response(self.status_line, headers)
         replayed = any(k.lower() == "idempotency-replayed" and v == "true" for k, v in headers)
-        self.entry["retry_after"] = requestlog.retry_after(headers)
+        self.entry.update(requestlog.answered(headers, status, body))
         self.log(status, status, "replayed" if replayed else "response", requestlog.error_code(status, body))
         return [body]
 

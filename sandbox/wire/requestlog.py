@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
@@ -44,6 +45,8 @@ COLUMNS = (
     "account_id",
     "ended_wall_at",
     "apply_no",
+    "next_item_key",
+    "answered_item_key",
 )
 # What a request's end adds to the row its arrival opened (open_entry, then complete).
 ENDING = (
@@ -57,8 +60,12 @@ ENDING = (
     "retry_after",
     "ended_wall_at",
     "apply_no",
+    "answered_item_key",
 )
 PENDING = "pending"  # the outcome of a request that has arrived and not ended yet
+KEY_LIMIT = 40  # characters of a nextItemKey kept (a key is 20 digits; a mangled one is shown, cut short)
+# The answer's own nextItemKey: the document's top-level member (a remark quoting it is escaped, \"), the last
+_ANSWERED_KEY = re.compile(rb'"nextItemKey"\s*:\s*"([^"\\]{0,40})"')
 # The activity mark (the bank's last activity id, read just before the write) places a request after the
 # state changes it caused when the contract clock is frozen and everything happens at one contract instant
 # (see timeline.py).
@@ -78,6 +85,7 @@ def digest(body: bytes, content_type: str | None) -> str | None:
 def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) -> dict[str, Any]:
     """The entry of a request as it arrives; the fault layer adds the outcome before :func:`write`."""
     wall = clock.wall_now()
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     return {
         "at": clock.to_db(now or wall),
         "wall_at": clock.to_db(wall),
@@ -90,7 +98,8 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
         "idempotency_key": (environ.get("HTTP_IDEMPOTENCY_KEY") or "")[:200] or None,
         "body_digest": digest(body, environ.get("CONTENT_TYPE")),
         "body_size": len(body),
-        "account_id": (parse_qs(environ.get("QUERY_STRING", "")).get("accountId") or [""])[0][:40] or None,
+        "account_id": (query.get("accountId") or [""])[0][:40] or None,
+        "next_item_key": (query.get("nextItemKey") or [""])[0][:KEY_LIMIT] or None,
     }
 
 
@@ -187,8 +196,24 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
         "accountId": entry.get("account_id"),
         "endedAt": entry.get("ended_wall_at"),  # wall time the request ended (absent while pending)
         "applyNo": entry.get("apply_no"),
+        "nextItemKey": entry.get("next_item_key"),  # the key the client sent (query), as text
+        "answeredNextItemKey": entry.get("answered_item_key"),  # the key the bank's answer gave
     }
     return {k: v for k, v in view.items() if v is not None}
+
+
+def answered(headers: list[tuple[str, str]], status: int, body: bytes) -> dict[str, Any]:
+    """What the log keeps of an answer the client received: its ``Retry-After`` and, on a page of a paged
+    read (statement, deposit statement), the ``nextItemKey`` it gave, exactly as sent."""
+    return {"retry_after": retry_after(headers), "answered_item_key": answered_item_key(status, body)}
+
+
+def answered_item_key(status: int, body: bytes) -> str | None:
+    """The ``nextItemKey`` of a successful JSON answer, as the text it was sent as (None when absent)."""
+    if status >= 300 or b'"nextItemKey"' not in body:
+        return None
+    found = _ANSWERED_KEY.findall(body)
+    return found[-1].decode("ascii", "replace") if found else None
 
 
 def retry_after(headers: list[tuple[str, str]]) -> int | None:

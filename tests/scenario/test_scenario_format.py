@@ -71,7 +71,8 @@ def test_every_problem_is_reported_with_step_and_field() -> None:
         "demo.yaml:8: step 3 (client) field 'amount': required: a positive whole number of yen",
         "demo.yaml:9: step 4 (expect) field 'request.verb': unknown request field; known: requestId, contractId, "
         "clientId, userId, grantId, method, path, status, processedStatus, outcome, errorCode, latencyMs, "
-        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, accountId, at",
+        "idempotencyKey, faultId, fault, bodyDigest, bodySize, retryAfter, accountId, at, "
+        "nextItemKey, answeredNextItemKey",
         "demo.yaml:10: step 5 (incident) field 'type': unknown incident 'meteor'; known: revoke-tokens, "
         "withdraw-service, reinstate-service, suspend, resume, terminate, maintenance, rotate-key, password-change, "
         "privilege-change, double-login, return-funds, item-outcome, recall",

@@ -42,6 +42,7 @@ REASONS = {
     "recall": "found the recalled money on the statement",
     "salary-late-approval": "did not retry the late approval",
     "rate-limited-burst": "waited as long as Retry-After asked before calling again",
+    "item-key-paging": "paged with each nextItemKey exactly as the bank sent it",
 }
 
 

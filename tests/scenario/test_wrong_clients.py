@@ -140,6 +140,23 @@ def moves_the_payday(env: dict[str, str]) -> Handler:
     return handle
 
 
+def rounds_item_keys_through_a_float(env: dict[str, str]) -> Handler:
+    """Reads ``nextItemKey`` as a number and prints it back (``int(float(key))``): 20 digits come back rounded."""
+    client = ReferenceClient(env)
+    follow = client.pages.follow
+    client.pages.follow = lambda answer: (  # type: ignore[method-assign]
+        None if follow(answer) is None else str(int(float(follow(answer))))
+    )
+    return client.handle
+
+
+def stops_after_the_first_page(env: dict[str, str]) -> Handler:
+    """Ignores ``hasNext``: reports the first page as the whole statement."""
+    client = ReferenceClient(env)
+    client.pages.follow = lambda answer: None  # type: ignore[method-assign]
+    return client.handle
+
+
 WRONG = [  # scenario, variant, the expectation that must catch it
     ("salary-late-approval", moves_the_payday, "did not move the payday on its own"),
     (
@@ -169,6 +186,17 @@ WRONG = [  # scenario, variant, the expectation that must catch it
     ),
     ("recall", claims_money_back_without_reading, "found the recalled money on the statement"),
     ("month-end-refused-items", resends_every_item, "re-sent only the refused items, once each"),
+    (
+        "item-key-paging",
+        rounds_item_keys_through_a_float,
+        "paged with each nextItemKey exactly as the bank sent it",
+    ),
+    ("item-key-paging", rounds_item_keys_through_a_float, "reported the closing balance the ledger holds"),
+    (
+        "item-key-paging",
+        stops_after_the_first_page,
+        "paged with each nextItemKey exactly as the bank sent it",
+    ),
 ]
 
 

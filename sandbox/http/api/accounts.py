@@ -53,10 +53,10 @@ def balances() -> Response:
 @bp.get("/accounts/transactions")
 @require_scope("account")
 def transactions() -> Response:
-    """Statement lines between two value dates in contract-time order, at most 500 a page (``nextItemKey``)."""
+    """Statement lines between two value dates in contract-time order, 500 a page (``statementPageSize``)."""
     ctx, db = current_token(), get_db()
     account, span, after = _statement_query(ctx, db)
-    page = statements.api_page(db, account["id"], span, after)
+    page = statements.api_page(db, account["id"], span, after, _page_size(ctx))
     return api_reply(
         _page_body(account, span, "transactions", [line_view(line) for line in page["lines"]], page), ctx.now
     )
@@ -68,7 +68,7 @@ def deposit_transactions() -> Response:
     """振込入金明細: incoming transfers only, with the remitter and paying bank, paged like statements."""
     ctx, db = current_token(), get_db()
     account, span, after = _statement_query(ctx, db)
-    page = deposit_statement.page(db, account["id"], span, after)
+    page = deposit_statement.page(db, account["id"], span, after, _page_size(ctx))
     return api_reply(
         _page_body(
             account, span, "depositTransactions", [deposit_view(line) for line in page["lines"]], page
@@ -105,6 +105,11 @@ def _statement_query(ctx: TokenContext, db: Database) -> tuple[dict[str, Any], t
     months = contracts.settings(ctx.contract)["statementHistoryMonths"]
     asked = (_date("dateFrom"), _date("dateTo"))
     return account, statements.date_range(db, account["id"], ctx.now.date(), asked, months), after
+
+
+def _page_size(ctx: TokenContext) -> int:
+    """Lines a statement page holds: the calling contract's ``statementPageSize`` (the bank's 500 by default)."""
+    return int(contracts.settings(ctx.contract)["statementPageSize"])
 
 
 def _required(name: str) -> str:

@@ -1,8 +1,8 @@
 """The scenario protocol: read one JSON command a line on stdin, answer each with one JSON line.
 
 Commands (``{"id": 1, "do": "balances"}``): consent, accounts, balances, transactions, transfer,
-statements, salary, bulk, approve, status, sync, resend, set-key, listen, receipts, reconcile, va-pool, assign-va,
-stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
+statement, statements, salary, bulk, approve, status, sync, resend, set-key, listen, receipts, reconcile,
+va-pool, assign-va, stop. Answers: ``{"id": 1, "ok": true, "result": {...}}`` or
 ``{"id": 1, "ok": false, "error": {"code", "message"}, "stopped": true?}``. Logs go to stderr.
 Credentials come from the environment (``WEB21_*``, see docs/scenarios.md).
 """
@@ -23,6 +23,7 @@ from sandbox.scenario.reference_client.notifications import Notifications
 from sandbox.scenario.reference_client.payments import KeyRing, KeyStale, Payments, ServiceWithdrawn
 from sandbox.scenario.reference_client.salary import Salaries
 from sandbox.scenario.reference_client.session import BankClock, Config, Session, Stopped
+from sandbox.scenario.reference_client.statement import StatementReader
 from sandbox.scenario.reference_client.transport import BankError, NoAnswer, Transport, Unavailable
 
 OPERATOR_SCOPE = "account transfer offline_access"
@@ -54,6 +55,7 @@ class Client:
         )
         self.bulk = BulkPayments(self.payments)
         self.salaries = Salaries(self.operator, self.approver, keys)
+        self.pages = StatementReader(self.get)  # every page, keys as sent
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
@@ -61,6 +63,7 @@ class Client:
             "transactions": self.transactions,
             "statements": self.statements,
             "salary": self.salary,
+            "statement": self.statement,
             "transfer": self.transfer,
             "bulk": self.bulk_transfer,
             "approve": self.approve,
@@ -136,6 +139,11 @@ class Client:
         if ref in self.salaries.book:
             return self.salaries.approve(ref)
         return self._either(command, self.bulk.approve, self.payments.approve)
+
+    def statement(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Every page of the statement, each ``nextItemKey`` sent back as the text it came as."""
+        account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
+        return self.pages.read(account, command.get("dateFrom"))
 
     def transfer(self, command: dict[str, Any]) -> dict[str, Any]:
         account = command.get("account") or self.get("/corporation/v1/accounts")["accounts"][0]["accountId"]
