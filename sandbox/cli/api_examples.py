@@ -3,7 +3,7 @@
 ``make docs`` (``python -m sandbox.cli.api_examples``) plays a tour of the demo world — a fresh one at
 2026-11-27 10:00 JST, clocks frozen, seed 21 — through the app in-process, and writes the first successful
 exchange of each operation to ``sandbox/http/api/examples.yaml``: method, path with its query, the JSON or form
-body, the status and the JSON answer. Values that differ from run to run (tokens, codes, keys, wall times,
+body, the status and the JSON answer (a 全銀 file, sent or answered, as its first records decoded from Shift_JIS). Values that differ from run to run (tokens, codes, keys, wall times,
 latencies) are replaced by a placeholder naming what they are, so a run that changes nothing writes the same file.
 """
 
@@ -32,8 +32,21 @@ VOLATILE = {  # field → what it is (its value changes from run to run)
     "key": "<contract key>",
     "contractKey": "<contract key>",
     "wallAt": "<wall-clock time>",
+    "endedAt": "<wall-clock time>",
     "latencyMs": 1.5,
 }
+
+
+FILE_HEADERS = ("Content-Type", "Content-Disposition", "X-Base-Date", "X-Base-Time")
+FILE_RECORDS = 4  # records of a 全銀 file shown; the rest counted
+
+
+def zengin_text(data: bytes) -> str:
+    """A 全銀 file (Shift_JIS, one record a line) as text: its first records, then how many more there are."""
+    records = data.decode("cp932").rstrip("\r\n\x1a").split("\r\n")
+    shown = records[:FILE_RECORDS]
+    more = len(records) - len(shown)
+    return "\n".join(shown + ([f"… {more} more records (each CRLF-terminated, Shift_JIS)"] if more else []))
 
 
 class Recorder:
@@ -83,7 +96,9 @@ def _exchange(
     request: dict[str, Any] = {"method": method, "path": target}
     if "json" in kwargs:
         request["json"] = _stable(kwargs["json"])
-    if "data" in kwargs:
+    if isinstance(kwargs.get("data"), bytes):  # a 全銀 file uploaded as it is
+        request["file"] = zengin_text(kwargs["data"])
+    elif "data" in kwargs:
         request["form"] = _stable(kwargs["data"])
     if "auth" in kwargs:
         request["auth"] = "HTTP Basic: client ID and client password"
@@ -95,6 +110,9 @@ def _exchange(
     response: dict[str, Any] = {"status": answer.status_code}
     if answer.is_json:
         response["json"] = _stable(answer.get_json(), volatile=volatile)
+    elif answer.mimetype == "text/plain":  # a 全銀 file: its headers and first records, decoded
+        response["headers"] = {k: answer.headers[k] for k in FILE_HEADERS if k in answer.headers}
+        response["file"] = zengin_text(answer.data)
     elif "Location" in answer.headers:
         response["headers"] = {
             "Location": re.sub(r"code=[^&]+", "code=<authorization code>", answer.headers["Location"])

@@ -19,7 +19,8 @@ OTHER_BANK = {
 
 
 def tour(call: Call, admin: str) -> None:
-    """Operator calls, OAuth, the read API, transfers, bulk transfers, then the rest of the control API."""
+    """Operator calls, OAuth, the read API, transfers, bulk transfers, the rest of the control API, then the second
+    half (:mod:`sandbox.cli.api_tour_more`): recall, 全銀 files, VAs, payers, invoices, notifications, archive."""
     key = {"X-Sandbox-Key": admin}
     demo = _operator(call, key)
     tokens = _oauth(call, key, demo)
@@ -27,6 +28,9 @@ def tour(call: Call, admin: str) -> None:
     _transfers(call, key, demo)
     _bulk(call, key, demo)
     _control(call, key)
+    from sandbox.cli import api_tour_more  # the second half: it builds on this module's helpers
+
+    api_tour_more.more(call, key, demo)
     call("POST", "/auth/v1/revoke", data={"token": tokens["refresh_token"]}, auth=_basic(demo))
     call("POST", "/sandbox/v1/reset", json={"world": "demo", "seed": 21, "start": "2026-11-27T10:00:00+09:00", "frozen": True}, headers=key)  # fmt: skip
 

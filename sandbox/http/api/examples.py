@@ -69,11 +69,13 @@ def request_text(example: dict[str, Any]) -> str:
             "",
             urlencode(request["form"], safe="<>"),
         ]
+    elif "file" in request:
+        lines += ["Content-Type: application/octet-stream", "", request["file"]]
     return "\n".join(lines)
 
 
 def response_text(example: dict[str, Any]) -> str:
-    """The answer: its status, a Location when it redirects, and its JSON."""
+    """The answer: its status, a Location when it redirects, and its JSON (or the 全銀 file's first records)."""
     response = example["response"]
     lines = [f"HTTP/1.1 {response['status']}"]
     lines += [f"{name}: {value}" for name, value in response.get("headers", {}).items()]
@@ -83,4 +85,6 @@ def response_text(example: dict[str, Any]) -> str:
             "",
             json.dumps(response["json"], ensure_ascii=False, indent=2),
         ]
+    elif "file" in response:
+        lines += ["", response["file"]]
     return "\n".join(lines)
