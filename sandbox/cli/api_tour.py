@@ -3,19 +3,11 @@ an operator would, on the demo world at 2026-11-27 10:00 JST (a Friday; clocks f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from sandbox.cli import api_tour_more
+from sandbox.cli.api_tour_calls import OTHER_BANK, Call, basic, token
 from sandbox.cli.transfer import seal
-
-Call = Callable[..., Any]
-OTHER_BANK = {
-    "beneficiaryBankCode": "0001",
-    "beneficiaryBranchCode": "001",
-    "accountTypeCode": "1",
-    "accountNumber": "1234567",
-    "beneficiaryName": "ｶ)ﾃｽﾄｼﾖｳｼﾞ",
-}
 
 
 def tour(call: Call, admin: str) -> None:
@@ -28,15 +20,9 @@ def tour(call: Call, admin: str) -> None:
     _transfers(call, key, demo)
     _bulk(call, key, demo)
     _control(call, key)
-    from sandbox.cli import api_tour_more  # the second half: it builds on this module's helpers
-
     api_tour_more.more(call, key, demo)
-    call("POST", "/auth/v1/revoke", data={"token": tokens["refresh_token"]}, auth=_basic(demo))
+    call("POST", "/auth/v1/revoke", data={"token": tokens["refresh_token"]}, auth=basic(demo))
     call("POST", "/sandbox/v1/reset", json={"world": "demo", "seed": 21, "start": "2026-11-27T10:00:00+09:00", "frozen": True}, headers=key)  # fmt: skip
-
-
-def _basic(demo: dict[str, Any]) -> tuple[str, str]:
-    return demo["clientId"], demo["demoClientSecret"]
 
 
 def _operator(call: Call, key: dict[str, str]) -> dict[str, Any]:
@@ -49,14 +35,6 @@ def _operator(call: Call, key: dict[str, str]) -> dict[str, Any]:
     return demo
 
 
-def token(call: Call, key: dict[str, str], demo: dict[str, Any], user: str, scope: str) -> dict[str, Any]:
-    """Headless consent, then the code exchanged at /auth/v1/token."""
-    body = {"userId": user, "clientId": demo["clientId"], "scope": scope}
-    code = call("POST", "/sandbox/v1/contracts/C0001/authorizations", json=body, headers=key)["code"]
-    form = {"grant_type": "authorization_code", "code": code}
-    return call("POST", "/auth/v1/token", data=form, auth=_basic(demo))
-
-
 def _oauth(call: Call, key: dict[str, str], demo: dict[str, Any]) -> dict[str, Any]:
     call("GET", "/.well-known/oauth-authorization-server")
     query = {"response_type": "code", "client_id": demo["clientId"], "redirect_uri": demo["redirectUri"]}
@@ -66,9 +44,9 @@ def _oauth(call: Call, key: dict[str, str], demo: dict[str, Any]) -> dict[str, A
         query={**query, "scope": "account offline_access", "state": "af0ifjsldkj"},
     )
     tokens = token(call, key, demo, "c0001-viewer", "account offline_access")
-    call("POST", "/auth/v1/introspect", data={"token": tokens["access_token"]}, auth=_basic(demo))
+    call("POST", "/auth/v1/introspect", data={"token": tokens["access_token"]}, auth=basic(demo))
     form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
-    return call("POST", "/auth/v1/token", data=form, auth=_basic(demo))
+    return call("POST", "/auth/v1/token", data=form, auth=basic(demo))
 
 
 def _reads(call: Call, access: str) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.cli import api_tour
+from sandbox.cli import api_tour_calls as calls
 from sandbox.cli.transfer import seal
 
-Call = api_tour.Call
+Call = calls.Call
 PARENT = "791011571600"  # C0001's first account
 SPAN = {"accountId": PARENT, "dateFrom": "2026-11-20", "dateTo": "2026-11-27"}
-RECALLED = {**api_tour.OTHER_BANK, "accountNumber": "9990007"}  # the receiving bank accepts a recall
+RECALLED = {**calls.OTHER_BANK, "accountNumber": "9990007"}  # the receiving bank accepts a recall
 
 
 def more(call: Call, key: dict[str, str], demo: dict[str, Any]) -> None:
@@ -26,7 +26,7 @@ def more(call: Call, key: dict[str, str], demo: dict[str, Any]) -> None:
 
 
 def _bearer(call: Call, key: dict[str, str], demo: dict[str, Any], user: str, scope: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_tour.token(call, key, demo, user, scope)['access_token']}"}
+    return {"Authorization": f"Bearer {calls.token(call, key, demo, user, scope)['access_token']}"}
 
 
 def _recall(call: Call, key: dict[str, str], demo: dict[str, Any]) -> None:
