@@ -39,6 +39,7 @@ class ProcessClient:
         self.output: deque[str] = deque(maxlen=40)  # stdout lines that are not protocol answers
         self.events: list[dict[str, Any]] = []
         self.process: subprocess.Popen[str] | None = None
+        self.readers: list[threading.Thread] = []
         self._next_id = 0
 
     def start(self) -> None:
@@ -61,8 +62,12 @@ class ProcessClient:
             )
         except OSError as exc:
             raise ClientGone(f"cannot start the client {argv[0]!r}: {exc.strerror or exc}") from exc
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self.readers = [
+            threading.Thread(target=self._read_stdout, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
 
     def _read_stdout(self) -> None:
         assert self.process and self.process.stdout
@@ -100,26 +105,37 @@ class ProcessClient:
             except queue.Empty:
                 idle()
                 if not self.alive() and self.replies.empty():
-                    raise ClientGone(
-                        self._gone(f"exited with code {self.process.returncode} before answering")
-                    ) from None
+                    raise ClientGone(self._gone(self._exited())) from None
                 continue
             if reply.get("id") == message["id"]:
                 return reply
         raise ClientGone(self._gone(f"did not answer {command.get('do')!r} within {timeout:g} s"))
 
+    def _exited(self) -> str:
+        return f"exited with code {self.process.returncode if self.process else None} before answering"
+
     def _write(self, message: dict[str, Any]) -> None:
+        """Send one line; a client that already exited (even before the first command) is told as such."""
         if not self.alive() or self.process is None or self.process.stdin is None:
-            code = self.process.returncode if self.process else None
-            raise ClientGone(self._gone(f"exited early (code {code})"))
+            raise ClientGone(self._gone(self._exited()))
         try:
             self.process.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
             self.process.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
-            raise ClientGone(self._gone(f"stopped reading commands ({exc.__class__.__name__})")) from exc
+            try:  # a broken pipe mostly means the client is exiting: wait a moment to say how it ended
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                raise ClientGone(self._gone(f"stopped reading commands ({exc.__class__.__name__})")) from exc
+            raise ClientGone(self._gone(self._exited())) from exc
 
     def _gone(self, what: str) -> str:
-        time.sleep(0.05)  # let the reader threads collect the last lines
+        """``what`` and the client's last stderr lines: all of them once it has exited (its pipes read to the
+        end), else what the reader threads collected within a moment."""
+        if self.process is not None and self.process.poll() is not None:
+            for reader in self.readers:
+                reader.join(timeout=2)
+        else:
+            time.sleep(0.05)
         tail = "\n".join(f"    {line}" for line in list(self.stderr)[-8:])
         return f"the client {what}" + (f"; its last messages:\n{tail}" if tail else "")
 
