@@ -157,3 +157,23 @@ def test_concurrent_recalls_of_one_item_resolve_once(bank, control, db_path):
 
 def test_bulk_status_names_agree():
     assert BULK_STATUS_NAMES == bulk_records.STATUS_NAMES
+
+
+def test_the_result_names_each_refused_item_and_why(bank, control):
+    """The 総合振込 result (control API, CLI ``bulk result``, file uploads) reads each item's own outcome."""
+    items = [bank.to_account("C0003", 0, 10_000, item_id=1), magic_item("9990001", 30_000, 2)]
+    items += [magic_item("9990004", 40_000, 3)]  # retried, then paid
+    apply_no, _account_id = month_end(bank, items)
+    control.advance("C0001", "PT47H30M")  # Friday 09:30: executed, item 3 waits for its retry
+    waiting = control("GET", f"/contracts/C0001/bulk-transfers/{apply_no}/result")
+    assert [i["outcome"] for i in waiting["items"]] == ["paid", "not_paid", "pending"]
+    control.advance("C0001", "30m")
+    shown = control("GET", f"/contracts/C0001/bulk-transfers/{apply_no}/result")
+    assert [i["outcome"] for i in shown["items"]] == ["paid", "not_paid", "paid"]
+    assert "口座なし" in shown["items"][1]["reason"] and shown["transferStatus"] == "30"
+    assert (shown["paidCount"], shown["paidAmount"], shown["unpaidCount"], shown["unpaidAmount"]) == (
+        2,
+        50_000,
+        1,
+        30_000,
+    )
