@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api, bulk, figures, load, local, report, resets, servers
+from benchmarks import api, bulk, fairness, figures, load, local, report, resets, servers
 from benchmarks.report import Figure
 
 
@@ -73,6 +73,9 @@ class Bench:
             self.figures.append(memory(sandbox, baseline))  # before the bulk request's 4 MB body
             self.say("a 9,999-item bulk transfer: request, then the clock move executing it")
             self.figures.extend(bulk.figures(api.Client(sandbox.port), served))
+            self.say("slow clients, then one participant's held requests beside another's reads")
+            self.figures.append(fairness.slow_clients(sandbox.port, self.load))
+            self.figures.append(fairness.fairness(api.Client(sandbox.port), self.load))
         finally:
             sandbox.stop()
             baseline.stop()

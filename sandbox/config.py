@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     # Largest request body in bytes (WEB21_SANDBOX_MAX_BODY); a larger declared body is refused with 413
     # payload_too_large before it is read. Applied as Flask's MAX_CONTENT_LENGTH.
     "MAX_BODY": 8 * 1024 * 1024,  # 8 MiB: a 9,999-item bulk request with sealed beneficiaries is ~4 MB
+    # Requests of one contract a worker process serves at once, held and trickled ones included
+    # (WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT); the next is answered 429 too_many_in_flight at once.
+    "MAX_IN_FLIGHT_PER_CONTRACT": 32,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.

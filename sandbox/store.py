@@ -221,6 +221,13 @@ def open_app_db(app: Flask) -> Database:
 _local = threading.local()
 
 
+def renew_thread_cache() -> None:
+    """Start a new per-thread cache: after gevent patches ``threading``, one made before would be shared
+    by every greenlet of the process (they all run on its one thread)."""
+    global _local
+    _local = threading.local()
+
+
 def thread_db(path: str) -> Database:
     """This thread's connection to ``path``, opened once and reused by the thread's later requests.
 

@@ -93,6 +93,7 @@ ERRORS: tuple[type[BankError], ...] = (
     wire_errors.UnknownFaultEffect,
     wire_errors.UnknownFaultTrigger,
     wire_errors.FaultNotFound,
+    wire_errors.TooManyInFlight,
 )
 
 

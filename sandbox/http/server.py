@@ -1,13 +1,27 @@
-"""Serving: gunicorn with threaded workers (the default), or Flask's reloading dev server."""
+"""Serving: gunicorn with gevent workers (the default) or threaded ones, or Flask's reloading dev server.
+
+Why gevent (issue 13, measured in docs/bench.md): a client that sends its headers or body slowly, and a
+request held by a ``timeout``, ``latency`` or ``slow_body`` fault, each cost one greenlet waiting on a
+socket or a timer, not one of a few threads; so neither slow clients nor one tenant's faults take the
+server from the others. The cost: a request that computes for long (a reset, a 9,999-item bulk request)
+holds its worker's loop until it is done, where threads would have interleaved with it.
+"""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from sandbox import store
+from sandbox.wire import logfile
+
+WORKER_CLASSES = ("gevent", "gthread")
+# Open connections a gevent worker serves at once (gunicorn's worker_connections); beyond, the kernel
+# queues them. Each costs a greenlet and, once it sends a request, two SQLite connections.
+CONNECTIONS_PER_WORKER = 1000
 
 
 class SandboxServer(BaseApplication):
@@ -21,6 +35,7 @@ class SandboxServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("post_fork", self.post_fork)
+        self.cfg.set("post_worker_init", self.post_worker_init)
 
     def post_fork(self, _server: Any, _worker: Any) -> None:
         """Each worker checkpoints the store's WAL from a thread of its own, off the request path."""
@@ -29,16 +44,26 @@ class SandboxServer(BaseApplication):
             store.start_checkpointer(database)
             store.start_checkpointer(store.log_path(database))  # the request log's own file
 
+    def post_worker_init(self, _worker: Any) -> None:
+        """After gevent has patched the worker: the per-thread connection caches were made before the
+        patch (the app is built once, before the fork), so they are made again, one per greenlet."""
+        store.renew_thread_cache()
+        logfile.renew_thread_cache()
+
     def load(self) -> Flask:
         return self.application
 
 
-def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+def gunicorn_options(
+    host: str, port: int, workers: int, threads: int, worker_class: str = "gevent"
+) -> dict[str, Any]:
+    """The configuration ``serve`` runs (and the benchmark's baseline server, for the same footing)."""
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": worker_class,
         "threads": threads,
+        "worker_connections": CONNECTIONS_PER_WORKER,
         "preload_app": True,
         # A `timeout` fault holds a connection open on purpose; the worker must not be killed for it.
         "timeout": 300,
@@ -50,5 +75,10 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
     }
 
 
-def run(app: Flask, *, host: str, port: int, workers: int, threads: int) -> None:
-    SandboxServer(app, gunicorn_options(host, port, workers, threads)).run()
+def run(
+    app: Flask, *, host: str, port: int, workers: int, threads: int, worker_class: str = "gevent"
+) -> None:
+    """Serve ``app`` until stopped. gevent patches each worker after the fork, later than the libraries'
+    import of ``ssl``; its warning about that is dropped: the server makes no TLS connection itself."""
+    warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already been imported")
+    SandboxServer(app, gunicorn_options(host, port, workers, threads, worker_class)).run()

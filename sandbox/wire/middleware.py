@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import logging
 import os
 import threading
@@ -37,12 +36,18 @@ from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
 from sandbox.wire import engine, gate, logfile, requestlog, rules
 from sandbox.wire.connection import client_socket, drop, status_line
-from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable
+from sandbox.wire.errors import (
+    RateLimited,
+    RequestRejected,
+    ServiceUnavailable,
+    TooManyInFlight,
+    error_payload,
+)
 from sandbox.wire.identify import Who, identify
+from sandbox.wire.inflight import InFlight
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
-OAUTH_ERRORS = {503: "temporarily_unavailable", 429: "temporarily_unavailable"}
 
 
 class FaultLayer:
@@ -51,6 +56,7 @@ class FaultLayer:
     def __init__(self, app: Flask) -> None:
         self.app, self.inner = app, app.wsgi_app
         self._local = threading.local()
+        self.in_flight = InFlight(app.config["MAX_IN_FLIGHT_PER_CONTRACT"])
 
     def db(self) -> store.Database:
         """A connection per thread and process (gunicorn forks after the app is built): the thread's own
@@ -80,10 +86,17 @@ class Exchange:
     # -- deciding --------------------------------------------------------------------------------
 
     def run(self) -> Iterable[bytes]:
-        """Attribute, gate, decide, then apply the chosen effect (or pass the request through)."""
+        """Attribute, bound the contract's requests in flight, gate, decide, then apply the chosen
+        effect (or pass the request through)."""
         body = self._read_body()
         db = self.layer.db()
         who, contract, now = self._attribute(db, body)
+        served = self.layer.in_flight.serve(who.contract_id, lambda: self._serve(db, who, contract, now))
+        return served if served is not None else self.refuse(TooManyInFlight(), retry_after=1)
+
+    def _serve(
+        self, db: store.Database, who: Who, contract: dict[str, Any] | None, now: datetime | None
+    ) -> Iterable[bytes]:
         windows_open, any_rules = gate.configured(db, who.contract_id)
         blocked = gate.refusal(db, who, contract, now, windows_open)
         if blocked is not None:
@@ -250,7 +263,7 @@ class Exchange:
         """Answer with an error without running the application (or after, for commit_then_error)."""
         status = status or error.status
         code = code or error.code
-        payload = _error_payload(self.environ["PATH_INFO"], error, status, code)
+        payload = error_payload(self.environ["PATH_INFO"], error, status, code)
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
         if retry_after is not None:
             headers.append(("Retry-After", str(retry_after)))
@@ -280,18 +293,6 @@ class Exchange:
             requestlog.write(self.layer.db(), log, self.entry, config["REQUEST_LOG_MAX_ROWS"])
         except Exception:  # the log must not break the API it observes
             logger.exception("request log write failed")
-
-
-def _error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
-    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
-    if path.startswith("/auth/v1"):
-        data: dict[str, Any] = {
-            "error": OAUTH_ERRORS.get(status, code),
-            "error_description": error.message_en,
-        }
-    else:
-        data = {**error.body(), "errorCode": code}
-    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def init_app(app: Flask) -> None:
