@@ -52,6 +52,9 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "bulkTransferMaxItems": 9999,  # items in one bulk request (Web21 plans: 20,000 or 30)
     "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
     "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
+    # default: today's rules. fapi: a FAPI 2.0-style profile: PKCE S256 of every client (as pkceRequired),
+    # codes live at most 60 s; iss is in every authorization response under both, nonce/id_token under neither
+    "oauthProfile": "default",
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,

@@ -78,7 +78,16 @@ def gunicorn_options(
 def run(
     app: Flask, *, host: str, port: int, workers: int, threads: int, worker_class: str = "gevent"
 ) -> None:
-    """Serve ``app`` until stopped. gevent patches each worker after the fork, later than the libraries'
-    import of ``ssl``; its warning about that is dropped: the server makes no TLS connection itself."""
-    warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already been imported")
+    """Serve ``app`` until stopped.
+
+    For gevent the arbiter patches the standard library once, before it forks: the workers' own patch
+    then finds nothing to do and their first request is not late (patching scans every installed
+    package's entry points, a second or more in a large environment). It comes after the libraries'
+    import of ``ssl``; gevent's warning about that is dropped: the server makes no TLS connection itself.
+    """
+    if worker_class == "gevent":
+        from gevent import monkey  # imported here: only a gevent server patches anything
+
+        warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already been imported")
+        monkey.patch_all()
     SandboxServer(app, gunicorn_options(host, port, workers, threads, worker_class)).run()
