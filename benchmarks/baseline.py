@@ -102,8 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default=os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gevent"))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB21_SANDBOX_THREADS", 32)))
+    parser.add_argument("--worker-class", default=os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gthread"))
     args = parser.parse_args(argv)
     server.run(
         create_app(args.db),

@@ -81,7 +81,7 @@ def compare(
     job: Job,
     loaded: Callable[[], AbstractContextManager[object]],
     run: Callable[[Job], LoadResult],
-) -> tuple[Figure, list[LoadResult], list[LoadResult]]:
+) -> Figure:
     """Unloaded, loaded, unloaded, loaded: the loaded medians as the value, the unloaded as the baseline."""
     quiet, busy = [], []
     for _ in range(2):
@@ -99,7 +99,7 @@ def compare(
         ceiling="the same, unloaded",
         detail={"loaded": mine, "unloaded": ceiling},
     )
-    return figure, quiet, busy
+    return figure
 
 
 def fairness(client: Client, run: Callable[[Job], LoadResult]) -> Figure:
@@ -123,7 +123,7 @@ def fairness(client: Client, run: Callable[[Job], LoadResult]) -> Figure:
     ]
     job = Job("fairness", client.port, "/corporation/v1/accounts/balances", headers=b_headers)
     try:
-        figure, _, _ = compare(
+        figure = compare(
             "fairness",
             f"B's balances while A holds {HELD_TIMEOUT} timeout + {HELD_SLOW_BODY} slow_body",
             FAIRNESS_TARGET,
@@ -147,7 +147,7 @@ def slow_clients(port: int, run: Callable[[Job], LoadResult]) -> Figure:
         b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ng"
     )
     openers = [(headers, b"X-Slow: 1\r\n", SLOW_HEADERS), (body, b"r", SLOW_BODIES)]
-    figure, _, _ = compare(
+    figure = compare(
         "slowClients",
         f"GET /healthz beside {SLOW_HEADERS} slow-header + {SLOW_BODIES} slow-body clients",
         SLOW_TARGET,

@@ -17,7 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 8021,
     "WORKERS": 2,
-    "THREADS": 4,
+    "THREADS": 32,  # a slow client or a held fault occupies one (issue 13)
     # Password hashing cost: a sandbox needs hashed passwords, not slow ones.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000",
     "REQUEST_LOG_MAX_ROWS": 50_000,
@@ -25,8 +25,9 @@ DEFAULTS: dict[str, Any] = {
     # payload_too_large before it is read. Applied as Flask's MAX_CONTENT_LENGTH.
     "MAX_BODY": 8 * 1024 * 1024,  # 8 MiB: a 9,999-item bulk request with sealed beneficiaries is ~4 MB
     # Requests of one contract a worker process serves at once, held and trickled ones included
-    # (WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT); the next is answered 429 too_many_in_flight at once.
-    "MAX_IN_FLIGHT_PER_CONTRACT": 32,
+    # (WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT): half a worker's threads; the next is answered 429
+    # too_many_in_flight at once.
+    "MAX_IN_FLIGHT_PER_CONTRACT": 16,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.

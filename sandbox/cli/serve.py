@@ -29,11 +29,17 @@ from sandbox.client import ControlClient
 @click.option(
     "--worker-class",
     type=click.Choice(["gevent", "gthread"]),
-    default=lambda: os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gevent"),
-    show_default="gevent",
-    help="gevent: slow clients and held faults cost a greenlet, not a thread (WEB21_SANDBOX_WORKER_CLASS).",
+    default=lambda: os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gthread"),
+    show_default="gthread",
+    help="gevent: a slow client or held fault costs a greenlet, not a thread (WEB21_SANDBOX_WORKER_CLASS).",
 )
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per gthread worker.")
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("WEB21_SANDBOX_THREADS", 32)),
+    show_default="32",
+    type=int,
+    help="Threads per gthread worker (WEB21_SANDBOX_THREADS).",
+)
 @click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
 @click.option(
     "--world", default="demo", show_default=True, help="World to seed when the database is missing."

@@ -1,10 +1,13 @@
-"""Serving: gunicorn with gevent workers (the default) or threaded ones, or Flask's reloading dev server.
+"""Serving: gunicorn with threaded workers (the default) or gevent ones, or Flask's reloading dev server.
 
-Why gevent (issue 13, measured in docs/bench.md): a client that sends its headers or body slowly, and a
-request held by a ``timeout``, ``latency`` or ``slow_body`` fault, each cost one greenlet waiting on a
-socket or a timer, not one of a few threads; so neither slow clients nor one tenant's faults take the
-server from the others. The cost: a request that computes for long (a reset, a 9,999-item bulk request)
-holds its worker's loop until it is done, where threads would have interleaved with it.
+Issue 13 (measured in docs/bench.md): a slow client, and a request held by a ``timeout``, ``latency`` or
+``slow_body`` fault, each occupy one thread of the threaded server. With 32 threads a worker and one
+contract bounded to half of them (``MAX_IN_FLIGHT_PER_CONTRACT``, ``wire/inflight.py``), one participant
+holding 80 requests and a dozen slow clients leave the others their throughput. gevent workers make a
+slow client or a held answer cost a greenlet instead (no thread count to exhaust), but every wait for
+the other worker's SQLite write lock then stops a whole worker: writes measured at a half to a quarter
+of the threaded server's. So threads are the default and gevent the option for a server facing many
+slow clients.
 """
 
 from __future__ import annotations
@@ -45,17 +48,19 @@ class SandboxServer(BaseApplication):
             store.start_checkpointer(store.log_path(database))  # the request log's own file
 
     def post_worker_init(self, _worker: Any) -> None:
-        """After gevent has patched the worker: the per-thread connection caches were made before the
-        patch (the app is built once, before the fork), so they are made again, one per greenlet."""
-        store.renew_thread_cache()
-        logfile.renew_thread_cache()
+        """A gevent worker: the per-thread connection caches were made before the patch (the app is built
+        once, before the fork), so they are made again, one per greenlet; lock waits let others run."""
+        if self.cfg.worker_class_str == "gevent":
+            store.renew_thread_cache()
+            logfile.renew_thread_cache()
+            store.wait_cooperatively()
 
     def load(self) -> Flask:
         return self.application
 
 
 def gunicorn_options(
-    host: str, port: int, workers: int, threads: int, worker_class: str = "gevent"
+    host: str, port: int, workers: int, threads: int, worker_class: str = "gthread"
 ) -> dict[str, Any]:
     """The configuration ``serve`` runs (and the benchmark's baseline server, for the same footing)."""
     return {
@@ -76,7 +81,7 @@ def gunicorn_options(
 
 
 def run(
-    app: Flask, *, host: str, port: int, workers: int, threads: int, worker_class: str = "gevent"
+    app: Flask, *, host: str, port: int, workers: int, threads: int, worker_class: str = "gthread"
 ) -> None:
     """Serve ``app`` until stopped.
 

@@ -1,8 +1,8 @@
 """A bound on one contract's requests in flight in one worker process (issue 13, item 7).
 
 A workshop participant's own fault rules (``timeout`` up to 120 s, ``latency``, ``slow_body``) hold their
-requests open on purpose. Under gevent a held request costs a greenlet, not a thread, but without a bound
-one participant could still fill a worker's connections. Each worker admits at most
+requests open on purpose, each on one of a worker's threads (a greenlet under gevent); without a bound
+one participant could take them all. Each worker admits at most
 ``MAX_IN_FLIGHT_PER_CONTRACT`` requests of one contract at once (from the moment the fault layer has
 attributed the request until its answer is sent, trickled or dropped); the next one is answered at once
 with 429 ``too_many_in_flight`` and ``Retry-After: 1``. Requests without a contract are not counted.

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from sandbox import clock
-from sandbox.store import Database, rows
+from sandbox.store import Database, rows, transaction
 from sandbox.wire.identify import Who
 
 SECRET_FIELDS = frozenset(
@@ -79,13 +79,14 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
 
 
 def write(db: Database, log: Database, entry: dict[str, Any], max_rows: int) -> int:
-    """Append one entry to ``log`` (autocommit, one statement: visible to every reader once it returns),
-    marked with ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows."""
+    """Append one entry to ``log`` (one transaction: visible to every reader once it returns), marked with
+    ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows."""
     mark = db.conn.execute("SELECT max(id) FROM activity").fetchone()[0]
-    cursor = log.conn.execute(_INSERT, [*(entry.get(c) for c in COLUMNS), mark])
-    new_id = cursor.lastrowid or 0
-    if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
-        log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
+    with transaction(log):  # the write lock taken as every other (under gevent: without stopping the worker)
+        cursor = log.conn.execute(_INSERT, [*(entry.get(c) for c in COLUMNS), mark])
+        new_id = cursor.lastrowid or 0
+        if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
+            log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
     return new_id
 
 
