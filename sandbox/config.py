@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # (WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT): half a worker's threads; the next is answered 429
     # too_many_in_flight at once.
     "MAX_IN_FLIGHT_PER_CONTRACT": 16,
+    # Requests a worker process computes at once (WEB21_SANDBOX_COMPUTING_PER_WORKER): the others wait for a
+    # slot; a slow client's headers or body, and an answer held, delayed or trickled by a fault, wait outside.
+    "COMPUTING_PER_WORKER": 4,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.

@@ -1,8 +1,9 @@
 """Serving: gunicorn with threaded workers (the default) or gevent ones, or Flask's reloading dev server.
 
 Issue 13 (measured in docs/bench.md): a slow client, and a request held by a ``timeout``, ``latency`` or
-``slow_body`` fault, each occupy one thread of the threaded server. With 32 threads a worker and one
-contract bounded to half of them (``MAX_IN_FLIGHT_PER_CONTRACT``, ``wire/inflight.py``), one participant
+``slow_body`` fault, each occupy one thread of the threaded server. With 32 threads a worker, of which 4
+compute at once (``COMPUTING_PER_WORKER``: waits happen outside those slots, ``wire/middleware.py``), and
+one contract bounded to half of them (``MAX_IN_FLIGHT_PER_CONTRACT``, ``wire/inflight.py``), one participant
 holding 80 requests and a dozen slow clients leave the others their throughput. gevent workers make a
 slow client or a held answer cost a greenlet instead (no thread count to exhaust), but every wait for
 the other worker's SQLite write lock then stops a whole worker: writes measured at a half to a quarter

@@ -19,7 +19,6 @@ body with the full ``Content-Length``.
 from __future__ import annotations
 
 import errno
-import io
 import logging
 import os
 import threading
@@ -35,6 +34,7 @@ from sandbox.errors import BankError
 from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
 from sandbox.wire import engine, gate, logfile, requestlog, rules
+from sandbox.wire.body import read_body
 from sandbox.wire.connection import client_socket, drop, status_line
 from sandbox.wire.errors import (
     RateLimited,
@@ -57,6 +57,14 @@ class FaultLayer:
         self.app, self.inner = app, app.wsgi_app
         self._local = threading.local()
         self.in_flight = InFlight(app.config["MAX_IN_FLIGHT_PER_CONTRACT"])
+        self._slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+    @property
+    def computing(self) -> threading.BoundedSemaphore:
+        """The worker's slots for requests being computed, made in the worker (after gevent's patch)."""
+        if self._slots is None or self._slots[0] != os.getpid():
+            self._slots = (os.getpid(), threading.BoundedSemaphore(self.app.config["COMPUTING_PER_WORKER"]))
+        return self._slots[1]
 
     def db(self) -> store.Database:
         """A connection per thread and process (gunicorn forks after the app is built): the thread's own
@@ -70,7 +78,9 @@ class FaultLayer:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
-            return self.inner(environ, start_response)
+            read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])  # a slow body is read before a slot
+            with self.computing:
+                return self.inner(environ, start_response)
         return Exchange(self, environ, start_response).run()
 
 
@@ -88,7 +98,7 @@ class Exchange:
     def run(self) -> Iterable[bytes]:
         """Attribute, bound the contract's requests in flight, gate, decide, then apply the chosen
         effect (or pass the request through)."""
-        body = self._read_body()
+        body = read_body(self.environ, self.layer.app.config["MAX_CONTENT_LENGTH"])
         db = self.layer.db()
         who, contract, now = self._attribute(db, body)
         served = self.layer.in_flight.serve(who.contract_id, lambda: self._serve(db, who, contract, now))
@@ -125,25 +135,6 @@ class Exchange:
         now = clock.contract_now(contract) if contract else None
         self.entry = requestlog.entry(self.environ, who, now, body)
         return who, contract, now
-
-    def _read_body(self) -> bytes:
-        """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy.
-
-        Only a declared length, or a chunked body the server has already delimited, is read: a bare
-        socket stream (Werkzeug's dev server) would block until the client hangs up.
-        """
-        limit = self.layer.app.config["MAX_CONTENT_LENGTH"]  # set by create_app from MAX_BODY
-        length = self.environ.get("CONTENT_LENGTH") or ""
-        declared = int(length) if length.isascii() and length.isdigit() else None
-        chunked = "chunked" in self.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if declared is not None and declared > limit:
-            return b""  # the application answers 413 without reading it
-        if declared is None and not (chunked and self.environ.get("wsgi.input_terminated")):
-            return b""
-        body = self.environ["wsgi.input"].read(declared if declared is not None else limit + 1)
-        self.environ["wsgi.input"] = io.BytesIO(body)
-        self.environ["CONTENT_LENGTH"] = str(len(body))
-        return body
 
     # -- effects before processing ------------------------------------------------------------------
 
@@ -243,12 +234,13 @@ class Exchange:
             self.status_line = status
             return chunks.append
 
-        result = self.layer.inner(self.environ, capture)
-        try:
-            chunks.extend(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
+        with self.layer.computing:  # held, delayed and trickled answers wait outside it
+            result = self.layer.inner(self.environ, capture)
+            try:
+                chunks.extend(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
         return seen["status"], seen["headers"], b"".join(chunks)
 
     def refuse(

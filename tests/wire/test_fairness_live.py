@@ -33,6 +33,7 @@ def server(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT", str(LIMIT))
         patch.setenv("WEB21_SANDBOX_WORKER_CLASS", request.param)
+        patch.setenv("WEB21_SANDBOX_COMPUTING_PER_WORKER", "1")  # held and slow requests must wait outside it
         live = start_server(path)
     yield live
     stop_server(live)
