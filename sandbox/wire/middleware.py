@@ -45,6 +45,7 @@ from sandbox.wire.errors import (
 )
 from sandbox.wire.identify import Who, identify
 from sandbox.wire.inflight import InFlight
+from sandbox.wire.slots import Slots
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
@@ -57,13 +58,13 @@ class FaultLayer:
         self.app, self.inner = app, app.wsgi_app
         self._local = threading.local()
         self.in_flight = InFlight(app.config["MAX_IN_FLIGHT_PER_CONTRACT"])
-        self._slots: tuple[int, threading.BoundedSemaphore] | None = None
+        self._slots: tuple[int, Slots] | None = None
 
     @property
-    def computing(self) -> threading.BoundedSemaphore:
+    def computing(self) -> Slots:
         """The worker's slots for requests being computed, made in the worker (after gevent's patch)."""
         if self._slots is None or self._slots[0] != os.getpid():
-            self._slots = (os.getpid(), threading.BoundedSemaphore(self.app.config["COMPUTING_PER_WORKER"]))
+            self._slots = (os.getpid(), Slots(self.app.config["COMPUTING_PER_WORKER"]))
         return self._slots[1]
 
     def db(self) -> store.Database:
@@ -77,11 +78,19 @@ class FaultLayer:
         return local.db
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
-            read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])  # a slow body is read before a slot
-            with self.computing:
+        body = read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])  # a slow body: before a slot
+        with self.computing:  # a streamed answer (a trickle) is sent after the slot is given back
+            if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
                 return self.inner(environ, start_response)
-        return Exchange(self, environ, start_response).run()
+            return Exchange(self, environ, start_response).run(body)
+
+    def pause(self, seconds: float) -> None:
+        """Wait (a held or delayed answer) without holding a computing slot."""
+        self.computing.__exit__()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.computing.__enter__()
 
 
 class Exchange:
@@ -95,10 +104,9 @@ class Exchange:
 
     # -- deciding --------------------------------------------------------------------------------
 
-    def run(self) -> Iterable[bytes]:
+    def run(self, body: bytes) -> Iterable[bytes]:
         """Attribute, bound the contract's requests in flight, gate, decide, then apply the chosen
         effect (or pass the request through)."""
-        body = read_body(self.environ, self.layer.app.config["MAX_CONTENT_LENGTH"])
         db = self.layer.db()
         who, contract, now = self._attribute(db, body)
         served = self.layer.in_flight.serve(who.contract_id, lambda: self._serve(db, who, contract, now))
@@ -141,7 +149,7 @@ class Exchange:
     def _latency(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         self.environ.pop(bearer.ENVIRON_KEY, None)  # the rows may change while we wait: read them after
         jitter = round(engine.draw(rule["seed"], hit, "jitter") * params.get("jitterMs", 0))
-        time.sleep((params["ms"] + jitter) / 1000)
+        self.layer.pause((params["ms"] + jitter) / 1000)
         return self.passthrough()
 
     def _http_error(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
@@ -169,7 +177,7 @@ class Exchange:
             raise TimeoutError(
                 errno.ETIMEDOUT, "fault: the sandbox held the connection (test client: no wait)"
             )
-        time.sleep(params["holdMs"] / 1000)
+        self.layer.pause(params["holdMs"] / 1000)
         self.log(None, None, "timeout")
         raise drop(self.environ, abort=False)
 
@@ -234,13 +242,12 @@ class Exchange:
             self.status_line = status
             return chunks.append
 
-        with self.layer.computing:  # held, delayed and trickled answers wait outside it
-            result = self.layer.inner(self.environ, capture)
-            try:
-                chunks.extend(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
+        result = self.layer.inner(self.environ, capture)
+        try:
+            chunks.extend(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
         return seen["status"], seen["headers"], b"".join(chunks)
 
     def refuse(
