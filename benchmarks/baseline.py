@@ -15,6 +15,7 @@ ceiling for its figure on this machine: the ratio then measures only the sandbox
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import threading
 import uuid
@@ -101,10 +102,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB21_SANDBOX_THREADS", 32)))
+    parser.add_argument("--worker-class", default=os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gthread"))
     args = parser.parse_args(argv)
     server.run(
-        create_app(args.db), host=args.host, port=args.port, workers=args.workers, threads=args.threads
+        create_app(args.db),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
     )
 
 

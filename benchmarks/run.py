@@ -18,6 +18,7 @@ from pathlib import Path
 from benchmarks import (
     api,
     bulk,
+    fairness,
     figures,
     load,
     local,
@@ -99,6 +100,9 @@ class Bench:
             self.figures.extend(bulk.figures(api.Client(sandbox.port), served))
             self.say(f"{scale.PARTICIPANTS} workshop participants at once, another tenant reading")
             self.figures.append(scale.workshop(sandbox.port, served, self.args.seconds, self.args.generator))
+            self.say("slow clients, then one participant's held requests beside another's reads")
+            self.figures.append(fairness.slow_clients(sandbox.port, self.load))
+            self.figures.append(fairness.fairness(api.Client(sandbox.port), self.load))
         finally:
             sandbox.stop()
             baseline.stop()

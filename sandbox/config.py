@@ -17,7 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 8021,
     "WORKERS": 2,
-    "THREADS": 4,
+    "THREADS": 32,  # a slow client or a held fault occupies one (issue 13)
     # Password hashing cost: a sandbox needs hashed passwords, not slow ones.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000",
     "REQUEST_LOG_MAX_ROWS": 50_000,
@@ -29,6 +29,13 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_ALLOWED_HOSTS": "",
     "NOTIFY_WORKER": 1,
     "NOTIFY_TIMEOUT_MS": 5000,
+    # Requests of one contract a worker process serves at once, held and trickled ones included
+    # (WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT): half a worker's threads; the next is answered 429
+    # too_many_in_flight at once.
+    "MAX_IN_FLIGHT_PER_CONTRACT": 16,
+    # Requests a worker process computes at once (WEB21_SANDBOX_COMPUTING_PER_WORKER): the others wait for a
+    # slot; a slow client's headers or body, and an answer held, delayed or trickled by a fault, wait outside.
+    "COMPUTING_PER_WORKER": 4,
 }
 
 # Per-contract settings (PATCH /sandbox/v1/contracts/{id}/settings). Sandbox defaults, not the bank's.
@@ -54,6 +61,9 @@ CONTRACT_SETTINGS: dict[str, Any] = {
     "bulkTransferMaxItems": 9999,  # items in one bulk request (Web21 plans: 20,000 or 30)
     "bulkTransferLeadDays": 1,  # business days before the designated date to request and approve by
     "bulkSalaryLeadDays": 3,  # the same for salary and bonus (種別 11/12)
+    # default: today's rules. fapi: a FAPI 2.0-style profile: PKCE S256 of every client (as pkceRequired),
+    # codes live at most 60 s; iss is in every authorization response under both, nonce/id_token under neither
+    "oauthProfile": "default",
     "pkceRequired": False,  # True: PKCE S256 for every client, confidential ones too (a FAPI-style profile)
     # months of statement history (first day of the month N months back); 0 = no limit. Web21 plans: 12, 6, 1
     "statementHistoryMonths": 0,

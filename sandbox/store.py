@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -128,13 +129,47 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)
     try:
         yield db
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+# Under gevent a wait for another process's write lock must not stop the whole worker: SQLite's own busy
+# wait sleeps inside C, where no other greenlet runs. The server's gevent workers turn this on.
+_cooperative = False
+_PAUSES = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02)  # then 0.02 s each, up to the connections' 30 s
+
+
+def wait_cooperatively() -> None:
+    """Take the write lock with ``time.sleep`` between tries (gevent's: other greenlets run meanwhile)."""
+    global _cooperative
+    _cooperative = True
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``: the write lock now, waiting while another connection holds it."""
+    if not _cooperative:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        slept, tries = 0.0, 0
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or slept >= 30:
+                    raise
+            pause = _PAUSES[min(tries, len(_PAUSES) - 1)]
+            time.sleep(pause)
+            slept, tries = slept + pause, tries + 1
+    finally:
+        conn.execute("PRAGMA busy_timeout=30000")
 
 
 def tables(db: Database) -> list[str]:
@@ -219,6 +254,13 @@ def open_app_db(app: Flask) -> Database:
 
 
 _local = threading.local()
+
+
+def renew_thread_cache() -> None:
+    """Start a new per-thread cache: after gevent patches ``threading``, one made before would be shared
+    by every greenlet of the process (they all run on its one thread)."""
+    global _local
+    _local = threading.local()
 
 
 def thread_db(path: str) -> Database:

@@ -51,6 +51,24 @@ def settings(contract: dict[str, Any]) -> dict[str, Any]:
     return {**config.CONTRACT_SETTINGS, **contract["settings"]}
 
 
+PROFILES = ("default", "fapi")  # the oauthProfile setting
+FAPI_CODE_LIFETIME = 60  # seconds: FAPI 2.0 Security Profile, authorization codes live at most a minute
+
+
+def pkce_required(contract: dict[str, Any], public: bool) -> bool:
+    """Must this client send a PKCE challenge? A public client always; every client under the setting
+    ``pkceRequired`` or the ``fapi`` profile."""
+    found = settings(contract)
+    return public or bool(found["pkceRequired"]) or found["oauthProfile"] == "fapi"
+
+
+def code_lifetime(contract: dict[str, Any]) -> int:
+    """Seconds an authorization code may wait: ``codeLifetime``, at most 60 under the ``fapi`` profile."""
+    found = settings(contract)
+    lifetime = int(found["codeLifetime"])
+    return min(lifetime, FAPI_CODE_LIFETIME) if found["oauthProfile"] == "fapi" else lifetime
+
+
 # Inclusive bounds of the integer settings: wide enough for any rehearsal, narrow enough that no setting can
 # overflow a date, hold the store's write lock for long, or (a negative fee) create money.
 INT_BOUNDS = {
@@ -91,6 +109,8 @@ def validate_settings(patch: Any) -> dict[str, Any]:
             raise InvalidParameter(f"{key} must be from {low} to {high}", field=key)
     if "fieldEncryption" in patch and patch["fieldEncryption"] not in ("required", "optional", "off"):
         raise InvalidParameter("fieldEncryption must be required, optional or off", field="fieldEncryption")
+    if "oauthProfile" in patch and patch["oauthProfile"] not in PROFILES:
+        raise InvalidParameter("oauthProfile must be default or fapi", field="oauthProfile")
     if "cutoffTime" in patch:
         _check_hhmm(patch["cutoffTime"], "cutoffTime")
     if "serviceHours" in patch:

@@ -28,7 +28,20 @@ from sandbox.client import ControlClient
     type=int,
     help="gunicorn worker processes (WEB21_SANDBOX_WORKERS).",
 )
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option(
+    "--worker-class",
+    type=click.Choice(["gevent", "gthread"]),
+    default=lambda: os.environ.get("WEB21_SANDBOX_WORKER_CLASS", "gthread"),
+    show_default="gthread",
+    help="gevent: a slow client or held fault costs a greenlet, not a thread (WEB21_SANDBOX_WORKER_CLASS).",
+)
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("WEB21_SANDBOX_THREADS", 32)),
+    show_default="32",
+    type=int,
+    help="Threads per gthread worker (WEB21_SANDBOX_THREADS).",
+)
 @click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
 @click.option(
     "--world", default="demo", show_default=True, help="World to seed when the database is missing."
@@ -42,6 +55,7 @@ def serve(
     host: str,
     port: int,
     workers: int,
+    worker_class: str,
     threads: int,
     dev: bool,
     world: str,
@@ -79,7 +93,7 @@ def serve(
             worker.start(str(app.config["DATABASE"]), app.config)
         app.run(host=host, port=port, debug=True, use_reloader=True)
     else:
-        server.run(app, host=host, port=port, workers=workers, threads=threads)
+        server.run(app, host=host, port=port, workers=workers, threads=threads, worker_class=worker_class)
 
 
 def _check_port_free(host: str, port: int) -> None:

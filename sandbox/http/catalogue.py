@@ -117,6 +117,7 @@ ERRORS: tuple[type[BankError], ...] = (
     notices.NotificationUrlMissing,
     notices.NotificationUrlInvalid,
     notify_targets.NotificationUrlNotAllowed,
+    wire_errors.TooManyInFlight,
 )
 
 

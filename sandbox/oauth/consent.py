@@ -66,7 +66,7 @@ def approve(
         challenge=challenge,
         method=method,
         at=at,
-        lifetime=contracts.settings(contract)["codeLifetime"],
+        lifetime=contracts.code_lifetime(contract),
     )
     return code, grant
 
@@ -91,8 +91,7 @@ def headless(
         if user["locked"]:
             raise UserLocked(f"user {user['login_id']} is locked; unlock it first", field="userId")
         values = _checked_scope(scope, user, contract)
-        required = bool(client["public"]) or contracts.settings(contract)["pkceRequired"]
-        _check_challenge(required, challenge, method)
+        _check_challenge(contracts.pkce_required(contract, bool(client["public"])), challenge, method)
         code, grant = approve(
             db,
             contract=contract,
@@ -134,11 +133,11 @@ def _checked_scope(scope: str, user: dict[str, Any], contract: dict[str, Any]) -
 
 
 def _check_challenge(required: bool, challenge: str | None, method: str | None) -> None:
-    """PKCE S256, ``required`` for a public client or under the contract's setting ``pkceRequired``."""
+    """PKCE S256, ``required`` for a public client or under the contract's setting ``pkceRequired`` or profile ``fapi``."""
     if challenge is None:
         if required:
             raise InvalidParameter(
-                "this client needs PKCE (a public client, or setting pkceRequired): send codeChallenge (S256)",
+                "this client needs PKCE (a public client, setting pkceRequired or oauthProfile fapi): send codeChallenge (S256)",
                 field="codeChallenge",
             )
         return

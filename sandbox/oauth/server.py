@@ -128,7 +128,7 @@ class PKCE(CodeChallenge):
         data = grant.request.payload.data
         client: clients.Client = grant.request.client
         if not data.get("code_challenge") and (client.public or _pkce_required(client)):
-            who = "public client" if client.public else "contract (setting pkceRequired)"
+            who = "public client" if client.public else "contract (setting pkceRequired or oauthProfile fapi)"
             raise InvalidRequestError(f"This {who} requires PKCE: send code_challenge (S256).")
         if data.get("code_challenge") and data.get("code_challenge_method", "plain") != "S256":
             raise InvalidRequestError("Only code_challenge_method=S256 is supported.")
@@ -150,7 +150,7 @@ class PKCE(CodeChallenge):
 
 
 def _pkce_required(client: clients.Client) -> bool:
-    return bool(contracts.settings(contracts.get(get_db(), client.contract_id))["pkceRequired"])
+    return contracts.pkce_required(contracts.get(get_db(), client.contract_id), client.public)
 
 
 def _owner(grant: dict[str, Any]) -> models.Owner:

@@ -37,6 +37,27 @@ class RequestRejected(BankError):
     message_en = "The request was rejected."
 
 
+class TooManyInFlight(BankError):
+    """This contract already has as many requests in flight as a worker admits
+    (``WEB21_SANDBOX_MAX_IN_FLIGHT_PER_CONTRACT``, held ones included); retry after ``Retry-After``."""
+
+    code, status = "too_many_in_flight", 429
+    message_ja = "処理中のリクエストが多すぎます。しばらくしてから再度お試しください。"
+    message_en = "Too many requests of this contract are in progress."
+
+
+def error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
+    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
+    if path.startswith("/auth/v1"):
+        data: dict[str, Any] = {
+            "error": OAUTH_ERRORS.get(status, code),
+            "error_description": error.message_en,
+        }
+    else:
+        data = {**error.body(), "errorCode": code}
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
 # -- bad control input --------------------------------------------------------------------------------
 
 
@@ -59,15 +80,3 @@ class FaultNotFound(BankError):
 
     code, status = "fault_not_found", 404
     message_ja, message_en = "指定された障害ルールは存在しません。", "No such fault rule."
-
-
-def error_payload(path: str, error: BankError, status: int, code: str) -> bytes:
-    """The error body: RFC 6749 §5.2 JSON under ``/auth/v1``, the bank's error document elsewhere."""
-    if path.startswith("/auth/v1"):
-        data: dict[str, Any] = {
-            "error": OAUTH_ERRORS.get(status, code),
-            "error_description": error.message_en,
-        }
-    else:
-        data = {**error.body(), "errorCode": code}
-    return json.dumps(data, ensure_ascii=False).encode()

@@ -69,6 +69,12 @@ STEPS: tuple[str, ...] = (
 _local = threading.local()
 
 
+def renew_thread_cache() -> None:
+    """A new per-thread cache, after gevent has patched ``threading`` (see ``store.renew_thread_cache``)."""
+    global _local
+    _local = threading.local()
+
+
 def open_for(database: str | Path) -> Database:
     """This thread's connection to the request log of the store at ``database``, its schema current.
 

@@ -19,7 +19,6 @@ body with the full ``Content-Length``.
 from __future__ import annotations
 
 import errno
-import io
 import logging
 import os
 import threading
@@ -34,10 +33,19 @@ from sandbox import clock, store
 from sandbox.errors import BankError
 from sandbox.incidents.errors import Maintenance
 from sandbox.oauth import bearer
-from sandbox.wire import engine, gate, logfile, requestlog, rules
+from sandbox.wire import engine, gate, requestlog, rules
+from sandbox.wire.body import read_body
 from sandbox.wire.connection import client_socket, drop, status_line
-from sandbox.wire.errors import RateLimited, RequestRejected, ServiceUnavailable, error_payload
+from sandbox.wire.errors import (
+    RateLimited,
+    RequestRejected,
+    ServiceUnavailable,
+    TooManyInFlight,
+    error_payload,
+)
 from sandbox.wire.identify import Who, identify
+from sandbox.wire.inflight import InFlight
+from sandbox.wire.slots import Slots
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
@@ -49,6 +57,15 @@ class FaultLayer:
     def __init__(self, app: Flask) -> None:
         self.app, self.inner = app, app.wsgi_app
         self._local = threading.local()
+        self.in_flight = InFlight(app.config["MAX_IN_FLIGHT_PER_CONTRACT"])
+        self._slots: tuple[int, Slots] | None = None
+
+    @property
+    def computing(self) -> Slots:
+        """The worker's slots for requests being computed, made in the worker (after gevent's patch)."""
+        if self._slots is None or self._slots[0] != os.getpid():
+            self._slots = (os.getpid(), Slots(self.app.config["COMPUTING_PER_WORKER"]))
+        return self._slots[1]
 
     def db(self) -> store.Database:
         """A connection per thread and process (gunicorn forks after the app is built): the thread's own
@@ -61,9 +78,19 @@ class FaultLayer:
         return local.db
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
-            return self.inner(environ, start_response)
-        return Exchange(self, environ, start_response).run()
+        body = read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])  # a slow body: before a slot
+        with self.computing:  # a streamed answer (a trickle) is sent after the slot is given back
+            if not environ.get("PATH_INFO", "").startswith(rules.PREFIXES):
+                return self.inner(environ, start_response)
+            return Exchange(self, environ, start_response).run(body)
+
+    def pause(self, seconds: float) -> None:
+        """Wait (a held or delayed answer) without holding a computing slot."""
+        self.computing.__exit__()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.computing.__enter__()
 
 
 class Exchange:
@@ -78,11 +105,17 @@ class Exchange:
 
     # -- deciding --------------------------------------------------------------------------------
 
-    def run(self) -> Iterable[bytes]:
-        """Attribute, gate, decide, then apply the chosen effect (or pass the request through)."""
-        body = self._read_body()
+    def run(self, body: bytes) -> Iterable[bytes]:
+        """Attribute, bound the contract's requests in flight, gate, decide, then apply the chosen
+        effect (or pass the request through)."""
         db = self.layer.db()
         who, contract, now = self._attribute(db, body)
+        served = self.layer.in_flight.serve(who.contract_id, lambda: self._serve(db, who, contract, now))
+        return served if served is not None else self.refuse(TooManyInFlight(), retry_after=1)
+
+    def _serve(
+        self, db: store.Database, who: Who, contract: dict[str, Any] | None, now: datetime | None
+    ) -> Iterable[bytes]:
         windows_open, any_rules = gate.configured(db, who.contract_id)
         blocked = gate.refusal(db, who, contract, now, windows_open, self.entry["path"])
         if blocked is not None:
@@ -110,44 +143,16 @@ class Exchange:
             contract = gate.contract_row(db, who.contract_id)
         now = clock.contract_now(contract) if contract else None
         self.entry = requestlog.entry(self.environ, who, now, body)
-        self.row_id = self._open(db)
+        config = self.layer.app.config  # logged as it arrives: ids are arrival order, a held request shows
+        self.row_id = requestlog.arrive(db, config["DATABASE"], self.entry, config["REQUEST_LOG_MAX_ROWS"])
         return who, contract, now
-
-    def _open(self, db: store.Database) -> int | None:
-        """Log the request as it arrives (``pending``): ids are arrival order, a held request shows."""
-        try:
-            config = self.layer.app.config
-            log = logfile.open_for(config["DATABASE"])
-            return requestlog.write(db, log, self.entry, config["REQUEST_LOG_MAX_ROWS"])
-        except Exception:  # the log must not break the API it observes
-            logger.exception("request log write failed")
-            return None
-
-    def _read_body(self) -> bytes:
-        """Read the body once (for the digest and the token endpoint) and hand the app a fresh copy.
-
-        Only a declared length, or a chunked body the server has already delimited, is read: a bare
-        socket stream (Werkzeug's dev server) would block until the client hangs up.
-        """
-        limit = self.layer.app.config["MAX_CONTENT_LENGTH"]  # set by create_app from MAX_BODY
-        length = self.environ.get("CONTENT_LENGTH") or ""
-        declared = int(length) if length.isascii() and length.isdigit() else None
-        chunked = "chunked" in self.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if declared is not None and declared > limit:
-            return b""  # the application answers 413 without reading it
-        if declared is None and not (chunked and self.environ.get("wsgi.input_terminated")):
-            return b""
-        body = self.environ["wsgi.input"].read(declared if declared is not None else limit + 1)
-        self.environ["wsgi.input"] = io.BytesIO(body)
-        self.environ["CONTENT_LENGTH"] = str(len(body))
-        return body
 
     # -- effects before processing ------------------------------------------------------------------
 
     def _latency(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
         self.environ.pop(bearer.ENVIRON_KEY, None)  # the rows may change while we wait: read them after
         jitter = round(engine.draw(rule["seed"], hit, "jitter") * params.get("jitterMs", 0))
-        time.sleep((params["ms"] + jitter) / 1000)
+        self.layer.pause((params["ms"] + jitter) / 1000)
         return self.passthrough()
 
     def _http_error(self, params: dict[str, Any], rule: dict[str, Any], hit: int) -> Iterable[bytes]:
@@ -175,7 +180,7 @@ class Exchange:
             raise TimeoutError(
                 errno.ETIMEDOUT, "fault: the sandbox held the connection (test client: no wait)"
             )
-        time.sleep(params["holdMs"] / 1000)
+        self.layer.pause(params["holdMs"] / 1000)
         self.log(None, None, "timeout")
         raise drop(self.environ, abort=False)
 
@@ -286,12 +291,8 @@ class Exchange:
             error_code=code,
             latency_ms=(time.perf_counter() - self.started) * 1000,
         )
-        try:
-            if self.row_id is not None:
-                log = logfile.open_for(self.layer.app.config["DATABASE"])
-                requestlog.complete(self.layer.db(), log, self.row_id, self.entry)
-        except Exception:  # the log must not break the API it observes
-            logger.exception("request log write failed")
+        if self.row_id is not None:
+            requestlog.end(self.layer.db(), self.layer.app.config["DATABASE"], self.row_id, self.entry)
 
 
 def init_app(app: Flask) -> None:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from sandbox import clock
-from sandbox.store import Database, rows
+from sandbox.store import Database, rows, transaction
+from sandbox.wire import logfile
 from sandbox.wire.identify import Who
+
+logger = logging.getLogger(__name__)
 
 SECRET_FIELDS = frozenset(
     {"password", "client_secret", "code", "code_verifier", "refresh_token", "token", "otp", "access_token"}
@@ -104,18 +109,37 @@ def entry(environ: dict[str, Any], who: Who, now: datetime | None, body: bytes) 
 
 
 def write(db: Database, log: Database, entry: dict[str, Any], max_rows: int) -> int:
-    """Append one entry to ``log`` (autocommit, one statement: visible to every reader once it returns),
-    marked with ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows.
+    """Append one entry to ``log`` (one transaction: visible to every reader once it returns), marked with
+    ``db``'s last activity (a read: no bank lock), and now and then trim the oldest rows.
 
     The fault layer writes the entry this way when the request arrives (``outcome`` ``pending``) and
     completes it with :func:`complete`: ids are arrival order."""
     mark = db.conn.execute("SELECT max(id) FROM activity").fetchone()[0]
     values = {"outcome": PENDING, "latency_ms": 0.0, **entry}
-    cursor = log.conn.execute(_INSERT, [*(values.get(c) for c in COLUMNS), mark])
-    new_id = cursor.lastrowid or 0
-    if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
-        log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
+    with transaction(log):  # the write lock taken as every other (under gevent: without stopping the worker)
+        cursor = log.conn.execute(_INSERT, [*(values.get(c) for c in COLUMNS), mark])
+        new_id = cursor.lastrowid or 0
+        if new_id % PRUNE_EVERY == 0 or max_rows < PRUNE_EVERY:
+            log.conn.execute("DELETE FROM request_log WHERE id <= ?", (new_id - max_rows,))
     return new_id
+
+
+def arrive(db: Database, database: str | Path, entry: dict[str, Any], max_rows: int) -> int | None:
+    """Open the request's row in the log file beside ``database`` as it arrives (:func:`write`); None
+    when that failed: the log never breaks the API it observes."""
+    try:
+        return write(db, logfile.open_for(database), entry, max_rows)
+    except Exception:
+        logger.exception("request log write failed")
+        return None
+
+
+def end(db: Database, database: str | Path, row_id: int, entry: dict[str, Any]) -> None:
+    """Complete the row :func:`arrive` opened (:func:`complete`); a failure is logged, never raised."""
+    try:
+        complete(db, logfile.open_for(database), row_id, entry)
+    except Exception:
+        logger.exception("request log write failed")
 
 
 def complete(db: Database, log: Database, row_id: int, entry: dict[str, Any]) -> None:

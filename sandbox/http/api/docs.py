@@ -50,8 +50,31 @@ def _assembled() -> dict[str, Any]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             _merge(merged, yaml.safe_load(entry.read_text(encoding="utf-8")) or {}, entry.name)
+    _control_responses(merged)
     examples.attach(merged, METHODS)  # a request and a real answer per operation (make docs)
     return merged
+
+
+def _control_responses(doc: dict[str, Any]) -> None:
+    """Document, on every ``/sandbox/v1`` operation, the answers every one of them can give: 401 (no or a
+    wrong key), 429 (too many wrong keys), 400 where it takes input, 404 where its path names something.
+    Written once here rather than in each fragment, so that no operation can forget them."""
+    ref = "#/components/responses/"
+    for path, item in doc.get("paths", {}).items():
+        if not path.startswith("/sandbox/v1/"):
+            continue
+        shared = item.get("parameters", [])
+        for method in ("get", "put", "post", "patch", "delete"):
+            if method not in item:
+                continue
+            operation = item[method]
+            answers = operation.setdefault("responses", {})
+            answers.setdefault("401", {"$ref": ref + "ControlUnauthorized"})
+            answers.setdefault("429", {"$ref": ref + "KeyThrottled"})
+            if "requestBody" in operation or shared or operation.get("parameters"):
+                answers.setdefault("400", {"$ref": ref + "BadRequest"})
+            if "{" in path:
+                answers.setdefault("404", {"$ref": ref + "NotFound"})
 
 
 def document() -> dict[str, Any]:

@@ -84,7 +84,7 @@ def headless_consent(contract_id: str) -> Response:
     grant, client = done["grant"], done["client"]
     # the redirect a browser would have followed, iss included (RFC 9207) as in the consent pages' answer
     query = {"code": done["code"], **({"state": state} if state else {}), "iss": issuer()}
-    lifetime = contracts.settings(done["contract"])["codeLifetime"]
+    lifetime = contracts.code_lifetime(done["contract"])
     return reply(
         {
             "code": done["code"],
