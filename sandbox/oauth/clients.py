@@ -95,8 +95,14 @@ def check_redirect_uri(uri: Any) -> str:
 
 
 def check_secret(secret: Any) -> str:
-    if not isinstance(secret, str) or not 8 <= len(secret) <= 128 or not secret.isprintable():
-        raise InvalidParameter("clientSecret must be 8 to 128 printable characters", field="clientSecret")
+    if (
+        not isinstance(secret, str)
+        or not 8 <= len(secret) <= 128
+        or not (secret.isascii() and secret.isprintable())
+    ):
+        raise InvalidParameter(
+            "clientSecret must be 8 to 128 printable ASCII characters", field="clientSecret"
+        )
     return secret
 
 

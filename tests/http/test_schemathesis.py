@@ -29,6 +29,13 @@ SEMANTIC = {
     ("POST", "/sandbox/v1/contracts"),
     # detailInfoNecessity=true needs an applyNo: a dependency between query parameters, in their description
     ("GET", "/corporation/v1/bulktransfer/status"),
+    # a beneficiary is a JWE sealed under the client's own key (§5(2)②): no schema can generate one
+    ("POST", "/corporation/v1/transfer/request"),
+    ("POST", "/corporation/v1/transfer/transferfee"),
+    ("POST", "/corporation/v1/bulktransfer/request"),
+    ("POST", "/corporation/v1/bulktransfer/transferfee"),
+    # a 全銀 file's records are fixed-length Shift_JIS layouts (docs/zengin.md), not a JSON Schema
+    ("POST", "/sandbox/v1/contracts/{contractId}/bulk-files"),
 }
 
 
@@ -56,13 +63,13 @@ def _fuzz(operation, mode: GenerationMode, token: str, db_path) -> None:
         max_examples=EXAMPLES,
         deadline=None,
         derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
+        phases=[Phase.generate],  # not explicit: /docs examples carry placeholders (<token>, <JWE>)
         suppress_health_check=list(HealthCheck),
         database=None,
     )
     def run(case) -> None:
         headers = {"X-Sandbox-Key": ADMIN_KEY}
-        if operation.path.startswith("/corporation/v1"):
+        if operation.path.startswith(("/corporation/v1", "/webhooks/v1")):
             # one token, in the header the case chose: two different ones are a documented 400
             case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
             if "x-access-token" in case.headers:
