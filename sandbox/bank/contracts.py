@@ -102,6 +102,8 @@ def validate_settings(patch: Any) -> dict[str, Any]:
             known = ", ".join(sorted(config.CONTRACT_SETTINGS))
             raise UnknownSetting(f"unknown setting {key!r}; known: {known}", field=key)
         default = config.CONTRACT_SETTINGS[key]
+        if type(default) is int and isinstance(value, float) and value.is_integer():
+            value = patch[key] = int(value)  # JSON has one number type: 1.0 is the integer 1 (RFC 8259 §6)
         if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
             raise InvalidParameter(f"{key} must be of type {type(default).__name__}", field=key)
         if key in INT_BOUNDS and not INT_BOUNDS[key][0] <= value <= INT_BOUNDS[key][1]:

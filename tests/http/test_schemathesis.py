@@ -29,6 +29,8 @@ SEMANTIC = {
     ("POST", "/sandbox/v1/contracts"),
     # detailInfoNecessity=true needs an applyNo: a dependency between query parameters, in their description
     ("GET", "/corporation/v1/bulktransfer/status"),
+    # notificationUrl's host must be loopback unless the operator allows others (NOTIFY_ALLOWED_HOSTS)
+    ("PATCH", "/sandbox/v1/contracts/{contractId}/settings"),
     # a beneficiary is a JWE sealed under the client's own key (§5(2)②): no schema can generate one
     ("POST", "/corporation/v1/transfer/request"),
     ("POST", "/corporation/v1/transfer/transferfee"),
