@@ -20,11 +20,18 @@ def parse_json(raw: bytes) -> Any:
     """``json.loads`` that turns every way a body can be unreadable (deep nesting too) into ``ValueError``,
     and refuses text that is not Unicode scalar values (``InvalidParameter`` naming the field)."""
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_float=_number)
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"not JSON: {exc.__class__.__name__}") from exc
     check_scalar_text(data)
     return data
+
+
+def _number(text: str) -> int | float:
+    """JSON has one number type (RFC 8259 §6), so ``1.0`` and ``1e3`` are the integers 1 and 1000 (as JSON
+    Schema's ``integer`` says); a number with a fraction stays a float (and is refused where an integer is due)."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
 
 
 def check_scalar_text(data: Any) -> None:
