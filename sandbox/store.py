@@ -42,44 +42,9 @@ def connect(path: str | Path) -> Database:
 
 
 # Pages in the WAL after which a commit also checkpoints (None: SQLite's 1000). A server worker sets 0 and
-# checkpoints from a thread of its own instead (start_checkpointer): under a steady stream of reads the
+# checkpoints from a thread of its own instead (checkpointer.start): under a steady stream of reads the
 # WAL never shrinks below the threshold, and then every commit checkpoints and syncs the disk itself.
 AUTOCHECKPOINT: int | None = None
-CHECKPOINT_EVERY = 0.25  # seconds between two background checkpoints
-
-
-def checkpoint(db: Database) -> tuple[int, int, int]:
-    """Copy what the readers allow from the WAL into the database file, without waiting for anyone.
-
-    Returns SQLite's ``(busy, frames in the WAL, frames checkpointed)``.
-    """
-    busy, frames, done = db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    return busy, frames, done
-
-
-def start_checkpointer(path: str | Path, stop: threading.Event | None = None) -> threading.Thread:
-    """Checkpoint ``path`` every :data:`CHECKPOINT_EVERY` seconds from a daemon thread (until ``stop``),
-    and stop this process's connections from checkpointing on commit: call it before they open."""
-    global AUTOCHECKPOINT
-    AUTOCHECKPOINT = 0
-    stop = stop or threading.Event()
-
-    def run() -> None:
-        db = None
-        try:
-            while not stop.wait(CHECKPOINT_EVERY):
-                try:
-                    db = db or connect(path)
-                    checkpoint(db)
-                except sqlite3.Error:  # whatever failed now is tried again on the next turn
-                    logger.exception("WAL checkpoint of %s failed", path)
-        finally:
-            if db is not None:
-                db.conn.close()
-
-    thread = threading.Thread(target=run, name="wal-checkpointer", daemon=True)
-    thread.start()
-    return thread
 
 
 def migrations() -> list[tuple[int, str, str]]:

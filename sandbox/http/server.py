@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from sandbox import store
+from sandbox import checkpointer, store
 from sandbox.notify import worker
 from sandbox.wire import logfile
 
@@ -46,8 +46,8 @@ class SandboxServer(BaseApplication):
         """Each worker checkpoints the store's WAL from a thread of its own, off the request path."""
         database = self.application.config.get("DATABASE")
         if database and str(database) != ":memory:":
-            store.start_checkpointer(database)
-            store.start_checkpointer(store.log_path(database))  # the request log's own file
+            checkpointer.start(database)
+            checkpointer.start(store.log_path(database))  # the request log's own file
             worker.start(str(database), self.application.config)  # notification deliveries
 
     def post_worker_init(self, _worker: Any) -> None:

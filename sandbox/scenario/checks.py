@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from sandbox import clock
 from sandbox.bank import contracts
 from sandbox.errors import BankError
 from sandbox.incidents.types import KINDS as INCIDENT_KINDS
+from sandbox.scenario import client_checks
 from sandbox.scenario.observations import check_expect, check_wait, duration, known
 from sandbox.scenario.types import NAMES, PLACEHOLDER, Problems, Scenario, Step, line_of, where
 from sandbox.wire import rules as faults
@@ -43,8 +43,6 @@ CLIENT_ACTIONS: dict[str, tuple[str, ...]] = {  # action -> the arguments it tak
 }
 ROLES = ("operator", "approver")
 TRANSFER_ACTIONS = ("transfer", "salary", "approve", "status", "sync", "set-key", "bulk", "resend")
-SALARY_KINDS = ("salary", "bonus")
-BENEFICIARY_FIELDS = ("bankCode", "branchCode", "accountType", "accountNumber", "name")
 
 
 def check_step(step: Step, problems: Problems) -> Any:
@@ -179,86 +177,8 @@ def _client(step: Step, body: Any, problems: Problems) -> dict[str, Any]:
         checked["timeout"] = duration(step, body, "timeout", problems)
     if body.get("role") is not None and body["role"] not in ROLES:
         problems.add(where(step, "role"), f"must be one of {', '.join(ROLES)}", step.line)
-    if action == "transfer":
-        amount = body.get("amount")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.add(where(step, "amount"), "required: a positive whole number of yen", step.line)
-        if body.get("to") is not None:
-            _beneficiary(step, body["to"], problems)
-        if body.get("date") is not None and body["date"] != "today":
-            try:
-                clock.parse_instant(str(body["date"]))
-            except ValueError:
-                problems.add(where(step, "date"), "must be 'today' or YYYY-MM-DD", step.line)
-    if action == "bulk":
-        _bulk(step, body, problems)
-    if action == "salary":
-        _salary(step, body, problems)
-    if action == "resend":
-        fixes = body.get("fixes") or {}
-        if not isinstance(fixes, dict):
-            problems.add(where(step, "fixes"), "must be a mapping of item number to beneficiary", step.line)
-        for to in fixes.values() if isinstance(fixes, dict) else ():
-            _beneficiary(step, to, problems)
-    if body.get("days") is not None and (isinstance(body["days"], bool) or not isinstance(body["days"], int)):
-        problems.add(where(step, "days"), "must be a whole number of days", step.line)
-    if body.get("dateFrom") is not None and not _is_day(body["dateFrom"]):
-        problems.add(where(step, "dateFrom"), "must be YYYY-MM-DD", step.line)
+    client_checks.check_arguments(step, action, body, problems)
     return checked
-
-
-def _bulk(step: Step, body: dict[str, Any], problems: Problems) -> None:
-    """A 総合振込: a designated date and a list of items, each a positive amount and a beneficiary."""
-    try:
-        clock.parse_instant(str(body.get("date")))
-    except ValueError:
-        problems.add(where(step, "date"), "required: YYYY-MM-DD", step.line)
-    items = body.get("items")
-    if not isinstance(items, list) or not items:
-        problems.add(where(step, "items"), "required: a list of {amount, to}", step.line)
-        return
-    for item in items:
-        amount = item.get("amount") if isinstance(item, dict) else None
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.add(where(step, "items"), "each item needs a positive whole amount of yen", step.line)
-        _beneficiary(step, item.get("to") if isinstance(item, dict) else None, problems)
-
-
-def _salary(step: Step, body: dict[str, Any], problems: Problems) -> None:
-    """A salary file: its payday, its kind, and each item's amount and beneficiary."""
-    try:
-        clock.parse_instant(str(body.get("date")))
-    except ValueError:
-        problems.add(where(step, "date"), "required: the payday, YYYY-MM-DD", step.line)
-    if body.get("kind") is not None and body["kind"] not in SALARY_KINDS:
-        problems.add(where(step, "kind"), f"must be one of {', '.join(SALARY_KINDS)}", step.line)
-    items = body.get("items")
-    if not isinstance(items, list) or not items:
-        problems.add(where(step, "items"), "required: a list of {amount, to}", step.line)
-        return
-    for item in items:
-        amount = item.get("amount") if isinstance(item, dict) else None
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.add(where(step, "items.amount"), "required: a positive whole number of yen", step.line)
-        else:
-            _beneficiary(step, item.get("to"), problems)
-
-
-def _is_day(value: Any) -> bool:
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(value, str) and len(value) == 10
-
-
-def _beneficiary(step: Step, to: Any, problems: Problems) -> None:
-    if not isinstance(to, dict):
-        problems.add(where(step, "to"), f"must be a mapping of {', '.join(BENEFICIARY_FIELDS)}", step.line)
-        return
-    for name in BENEFICIARY_FIELDS:
-        if not isinstance(to.get(name), str):
-            problems.add(where(step, f"to.{name}"), "required: a string", line_of(to) or step.line)
 
 
 KINDS: dict[str, Callable[[Step, Any, Problems], Any]] = {

@@ -13,7 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from sandbox.scenario.checks import BENEFICIARY_FIELDS, CLIENT_ACTIONS
+from sandbox.scenario.checks import CLIENT_ACTIONS
+from sandbox.scenario.client_checks import BENEFICIARY_FIELDS
 
 VERSION = "jsonl-1"  # WEB21_SCENARIO_PROTOCOL; bumped only when a jsonl-1 answer would stop working
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

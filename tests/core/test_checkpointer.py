@@ -1,5 +1,5 @@
 """WAL checkpoints in a server worker: connections stop checkpointing on commit and a thread of the
-worker copies the WAL into the database file instead (store.start_checkpointer, server.post_fork)."""
+worker copies the WAL into the database file instead (checkpointer.start, server.post_fork)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from sandbox import store
+from sandbox import checkpointer, store
 
 
 @pytest.fixture
 def restore(monkeypatch):
     monkeypatch.setattr(store, "AUTOCHECKPOINT", None)
-    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 0.01)
+    monkeypatch.setattr(checkpointer, "EVERY", 0.01)
 
 
 def test_connections_take_the_process_setting(tmp_path, restore, monkeypatch):
@@ -30,7 +30,7 @@ def test_the_checkpointer_moves_the_wal_into_the_database(tmp_path, restore):
         "CREATE TABLE t (x TEXT)"
     )  # as a server's file exists before its workers
     stop = threading.Event()
-    thread = store.start_checkpointer(path, stop)
+    thread = checkpointer.start(path, stop)
     assert store.AUTOCHECKPOINT == 0
     writer = store.connect(path)
     with store.transaction(writer):
@@ -42,6 +42,6 @@ def test_the_checkpointer_moves_the_wal_into_the_database(tmp_path, restore):
     thread.join(timeout=20)
     assert path.stat().st_size >= 2000 * 1000  # the rows reached the database file by the thread alone
     assert not thread.is_alive()
-    busy, frames, done = store.checkpoint(writer)
+    busy, frames, done = checkpointer.checkpoint(writer)
     assert (busy, done) == (0, frames)
     writer.conn.close()
