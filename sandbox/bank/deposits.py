@@ -43,26 +43,39 @@ def receive(
     with transaction(db):
         if va is not None and refused is not None:
             return _returned(db, va, (amount, remitter, edi), refused, now)
-        journal = accounts.deposit(
-            db,
-            contract_id=contract_id,
-            acct_id=account["id"],
-            amount=amount,
-            remitter_kana=remitter,
-            edi=edi,
-            at=now,
-        )
-        if bank is not None:
-            remitters.record(db, journal, bank)
-        paid_to = va_records.brief(va) if va else None
-        notices.on_deposit(
-            db, contract_id, journal, account, now, bank, paid_to
-        )  # the outbox, same transaction
-        if va is not None:
-            va_payments.note(db, va, journal, (amount, remitter, edi), now)
-        summary = f"deposit of {amount} yen to {account['id']} from {remitter}"
-        events.record(db, contract_id, now, "deposit", summary, {"journalId": journal, **_va_data(va)})
+        journal = _credit(db, contract_id, account, (amount, remitter, edi), now, bank, va)
     return _answer(db, journal, account["id"], va, amount, now)
+
+
+def _credit(
+    db: Database,
+    contract_id: str,
+    account: dict[str, Any],
+    paid: tuple[int, str, str | None],
+    now: datetime,
+    bank: remitters.PayingBank | None,
+    va: dict[str, Any] | None,
+) -> int:
+    """The journal of a credited deposit, its paying bank, its notifications (the outbox, in the same
+    transaction), the VA it paid and its timeline line; returns the journal id."""
+    amount, remitter, edi = paid
+    journal = accounts.deposit(
+        db,
+        contract_id=contract_id,
+        acct_id=account["id"],
+        amount=amount,
+        remitter_kana=remitter,
+        edi=edi,
+        at=now,
+    )
+    if bank is not None:
+        remitters.record(db, journal, bank)
+    notices.on_deposit(db, contract_id, journal, account, now, bank, va_records.brief(va) if va else None)
+    if va is not None:
+        va_payments.note(db, va, journal, paid, now)
+    summary = f"deposit of {amount} yen to {account['id']} from {remitter}"
+    events.record(db, contract_id, now, "deposit", summary, {"journalId": journal, **_va_data(va)})
+    return journal
 
 
 def _answer(

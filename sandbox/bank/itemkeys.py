@@ -25,6 +25,8 @@ def following(stamp: str, previous: str | None) -> str:
     key = of_stamp(stamp)
     if previous is None or key > previous:
         return key
+    if previous[14:] != "999999":  # the usual case (many lines at one instant): the next microsecond
+        return str(int(previous) + 1)
     return (datetime.strptime(previous, _FORMAT) + timedelta(microseconds=1)).strftime(_FORMAT)
 
 

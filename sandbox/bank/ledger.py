@@ -93,10 +93,12 @@ def last_key(db: Database, account_id: str) -> str | None:
 
 def last_keys(db: Database, account_ids: set[str] | None = None) -> dict[str, str]:
     """The last item key of each account that has postings (of ``account_ids``, or of all)."""
-    sql, params = "SELECT account_id, MAX(item_key) FROM postings", list(account_ids or ())
-    if account_ids is not None:
-        sql += f" WHERE account_id IN ({','.join('?' for _ in params)})"
-    return dict(db.conn.execute(sql + " GROUP BY account_id", params).fetchall())
+    if account_ids is None:
+        return dict(db.conn.execute("SELECT account_id, MAX(item_key) FROM postings GROUP BY account_id"))
+    # one indexed MAX per account (postings_account_key): a GROUP BY would walk every posting of each
+    # account, and the clearing account has one for every transfer the bank ever executed
+    found = {account_id: last_key(db, account_id) for account_id in account_ids}
+    return {account_id: key for account_id, key in found.items() if key is not None}
 
 
 class Book:

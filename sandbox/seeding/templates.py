@@ -40,12 +40,28 @@ _lock = threading.Lock()
 _cache: OrderedDict[str, Template] = OrderedDict()
 _dir: list[Path] = []
 _owner = [os.getpid()]  # a forked worker starts its own templates and never deletes its parent's
+_asked: set[str] = set()  # keys reset to once already (worth_it)
 
 
 def key(*parts: Any) -> str:
     """A stable key of everything that decides a world's rows (name, spec, seed, start, clock mode, schema)."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def worth_it(name: str) -> bool:
+    """Whether a reset to ``name`` should go through a template: only from its second time in this process.
+    A one-off reset (the CLI, a seed) generates straight into the store and pays for no copy."""
+    with _lock:
+        if _owner[0] != os.getpid():  # a forked worker: its own templates, its own count
+            _owner[0] = os.getpid()
+            _cache.clear()
+            _dir.clear()
+            _asked.clear()
+        if name in _cache or name in _asked:
+            return True
+        _asked.add(name)
+        return False
 
 
 def obtain(name: str, build: Callable[[Database], dict[str, Any]]) -> Template:

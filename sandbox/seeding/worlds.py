@@ -88,7 +88,8 @@ def reset(
     """Replace everything in the store with a freshly generated world, in one transaction.
 
     Contract clocks start at ``start`` (default: now), running, or ``frozen`` there. With a given
-    ``start`` the world is built once per process into a template and later resets copy its rows
+    ``start``, from the second reset to the same world the world is built once per process into a
+    template and resets copy its rows
     (:mod:`sandbox.seeding.templates`; ``use_template=False`` generates anyway). At "now" every reset
     is a new world, so it is generated.
     """
@@ -99,6 +100,8 @@ def reset(
         return _generate(new_world(db, world, spec, seed, start, frozen), spec)
     version = db.conn.execute("PRAGMA user_version").fetchone()[0]
     name = templates.key(world, spec, seed, start.astimezone(clock.JST).isoformat(), frozen, version)
+    if not templates.worth_it(name):  # the first reset to this world: generated, no template to build
+        return _generate(new_world(db, world, spec, seed, start, frozen), spec)
     template = templates.obtain(
         name, lambda tdb: _summary(_generate(new_world(tdb, world, spec, seed, start, frozen), spec))
     )

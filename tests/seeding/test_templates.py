@@ -65,11 +65,13 @@ def test_a_forked_child_builds_its_own_templates_and_leaves_the_parents(tmp_path
     import os
 
     _world(tmp_path / "parent.db")
+    _world(tmp_path / "parent.db")  # the second reset to a world builds its template
     parent_dir, parent_pid = templates._directory(), os.getpid()
     parent_files = sorted(p.name for p in parent_dir.iterdir())
     pid = os.fork()
     if pid == 0:  # the child: builds its own, and the exit handler it inherited spares the parent's
         try:
+            _world(tmp_path / "child.db")
             _world(tmp_path / "child.db")
             templates._remove(parent_dir, parent_pid)
             own = templates._directory()
@@ -80,3 +82,14 @@ def test_a_forked_child_builds_its_own_templates_and_leaves_the_parents(tmp_path
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert sorted(p.name for p in parent_dir.iterdir()) == parent_files
+
+
+def test_only_a_second_reset_to_a_world_builds_its_template(tmp_path: Path, monkeypatch) -> None:
+    """A one-off reset (the CLI, ``make bench``'s seed) generates straight into the store: no template
+    to build and copy. From the second reset to the same world on, resets copy the template."""
+    monkeypatch.setattr(templates, "_cache", type(templates._cache)())
+    monkeypatch.setattr(templates, "_asked", set())
+    first = _world(tmp_path / "a.db")
+    assert not templates._cache
+    second = _world(tmp_path / "b.db")
+    assert len(templates._cache) == 1 and first == second

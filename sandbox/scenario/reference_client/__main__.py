@@ -56,7 +56,14 @@ class Client:
         self.bulk = BulkPayments(self.payments)
         self.salaries = Salaries(self.operator, self.approver, keys)
         self.pages = StatementReader(self.get)  # every page, keys as sent
-        self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
+        self.actions = self.commands()
+        self.pool: list[str] = []  # spare virtual accounts, issued ahead of need
+        self.assigned: dict[str, str] = {}
+        self.books = reconcile.Books(config.base_url, config.contract_id, config.sandbox_key)
+
+    def commands(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        """Every command of the protocol (``sandbox/scenario/protocol.py``) and what answers it."""
+        return {
             "consent": self.consent,
             "accounts": lambda c: self.get("/corporation/v1/accounts"),
             "balances": self.balances,
@@ -77,9 +84,6 @@ class Client:
             "va-pool": self.va_pool,
             "assign-va": self.assign_va,
         }
-        self.pool: list[str] = []  # spare virtual accounts, issued ahead of need
-        self.assigned: dict[str, str] = {}
-        self.books = reconcile.Books(config.base_url, config.contract_id, config.sandbox_key)
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         return self.operator.call("GET", path, safe=True, params=params or None).data
