@@ -11,10 +11,8 @@ import threading
 
 import pytest
 
-from sandbox.bank.bulk import records as bulk_records
 from sandbox.bank.transfers.outcomes import recall
 from sandbox.bank.transfers.outcomes.errors import RecallNotPossible
-from sandbox.bank.transfers.outcomes.records import BULK_STATUS_NAMES
 from sandbox.store import connect
 from tests.openapi_helpers import assert_conforms
 from tests.outcomes.helpers import balanced, lines, magic_item
@@ -153,10 +151,6 @@ def test_concurrent_recalls_of_one_item_resolve_once(bank, control, db_path):
     finally:
         db.conn.close()
     assert not balanced(db_path)
-
-
-def test_bulk_status_names_agree():
-    assert BULK_STATUS_NAMES == bulk_records.STATUS_NAMES
 
 
 def test_the_result_names_each_refused_item_and_why(bank, control):

@@ -1,32 +1,19 @@
-"""Bulk requests as stored (``bulk_requests`` + ``bulk_items``): their status names, writing a new request
+"""Bulk requests as stored (``bulk_requests`` + ``bulk_items``): their status names (``transfers/bulk_status.py``), writing a new request
 with all its items in two statements, reading requests and pages of items back, and status moves (each
 also a line on the contract's timeline)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from json import dumps
 from typing import Any
 
 from sandbox import clock
 from sandbox.bank.bulk.errors import BulkTransferNotFound
-from sandbox.bank.transfers.records import Actor, Item
+from sandbox.bank.transfers.bulk_status import STATUS_NAMES as STATUS_NAMES  # the one table (re-exported)
+from sandbox.bank.transfers.bulk_status import move as move
+from sandbox.bank.transfers.records import Item
 from sandbox.store import Database, insert, row, rows
 
-STATUS_NAMES = {
-    "2": "申請中",
-    "3": "差戻",
-    "4": "取下げ",
-    "5": "期限切れ",
-    "8": "予約取消",
-    "11": "予約中",
-    "12": "手続中",
-    "13": "リトライ中",
-    "20": "手続済",
-    "24": "組戻手続中",
-    "30": "不能・組戻あり",
-    "40": "手続不成立",
-}
 ITEM_PAGE = (
     500  # items per page of /bulktransfer/status with detailInfoNecessity (bulktransferItemKey 1, 501…)
 )
@@ -119,36 +106,3 @@ def cancel_event(db: Database, event_id: int | None) -> None:
         db.conn.execute(
             "UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'pending'", (event_id,)
         )
-
-
-def move(
-    db: Database,
-    req: dict[str, Any],
-    to: str,
-    at: datetime,
-    actor: Actor,
-    reason: str | None = None,
-    **columns: Any,
-) -> None:
-    """Change a request's status and write the change on the contract's timeline (who, from, to, why)."""
-    stamp = clock.to_db(at)
-    values = {**columns, "status": to, "updated_at": stamp}
-    assignments = ", ".join(f"{k} = ?" for k in values)
-    db.conn.execute(f"UPDATE bulk_requests SET {assignments} WHERE id = ?", [*values.values(), req["id"]])
-    was = req.get("status")
-    who = actor.login_id or actor.kind
-    summary = (
-        f"bulk transfer {req['apply_no']} {STATUS_NAMES.get(was or '', 'new')} → {STATUS_NAMES[to]} by {who}"
-    )
-    data = {"applyNo": req["apply_no"], "from": was, "to": to, "reason": reason}
-    db.conn.execute(
-        "INSERT INTO activity (contract_id, at, kind, summary, data) VALUES (?, ?, ?, ?, ?)",
-        (
-            req["contract_id"],
-            stamp,
-            "bulk_transfer",
-            summary + (f" ({reason})" if reason else ""),
-            dumps(data, ensure_ascii=False),
-        ),
-    )
-    req.update(values)

@@ -7,63 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from json import dumps
 from typing import Any
 
 from sandbox import clock
+from sandbox.bank.transfers import bulk_status
 from sandbox.bank.transfers import records as transfer_records
 from sandbox.bank.transfers.errors import TransferNotFound
 from sandbox.bank.transfers.records import BANK as BANK
 from sandbox.bank.transfers.records import Actor
 from sandbox.store import Database, row, rows
-
-# The bulk requests' status names (sandbox/bank/bulk/records.py has the same table; a test keeps them
-# equal). This package sits inside ``transfers``, which ``bulk`` imports, so it reads and moves bulk
-# requests by SQL rather than through ``sandbox.bank.bulk`` (no import cycle).
-BULK_STATUS_NAMES = {
-    "2": "申請中",
-    "3": "差戻",
-    "4": "取下げ",
-    "5": "期限切れ",
-    "8": "予約取消",
-    "11": "予約中",
-    "12": "手続中",
-    "13": "リトライ中",
-    "20": "手続済",
-    "24": "組戻手続中",
-    "30": "不能・組戻あり",
-    "40": "手続不成立",
-}
-
-
-def _move_bulk(
-    db: Database,
-    req: dict[str, Any],
-    to: str,
-    at: datetime,
-    actor: Actor,
-    reason: str | None = None,
-    **columns: Any,
-) -> None:
-    """A bulk request's status change and its timeline line, as ``sandbox.bank.bulk.records.move`` writes them."""
-    stamp = clock.to_db(at)
-    values = {**columns, "status": to, "updated_at": stamp}
-    assignments = ", ".join(f"{k} = ?" for k in values)
-    db.conn.execute(f"UPDATE bulk_requests SET {assignments} WHERE id = ?", [*values.values(), req["id"]])
-    was, who = req.get("status"), actor.login_id or actor.kind
-    summary = f"bulk transfer {req['apply_no']} {BULK_STATUS_NAMES.get(was or '', 'new')} → {BULK_STATUS_NAMES[to]} by {who}"
-    data = {"applyNo": req["apply_no"], "from": was, "to": to, "reason": reason}
-    db.conn.execute(
-        "INSERT INTO activity (contract_id, at, kind, summary, data) VALUES (?, ?, ?, ?, ?)",
-        (
-            req["contract_id"],
-            stamp,
-            "bulk_transfer",
-            summary + (f" ({reason})" if reason else ""),
-            dumps(data, ensure_ascii=False),
-        ),
-    )
-    req.update(values)
 
 
 @dataclass(frozen=True)
@@ -83,7 +35,7 @@ KINDS = {
         transfer_records.move,
         transfer_records.STATUS_NAMES,
     ),
-    "bulk": Kind("bulk", "bulk_requests", "bulk_items", _move_bulk, BULK_STATUS_NAMES),
+    "bulk": Kind("bulk", "bulk_requests", "bulk_items", bulk_status.move, bulk_status.STATUS_NAMES),
 }
 UNPAID = ("refused", "returned", "recalled", "recall_refused", "recalling")
 
