@@ -180,7 +180,7 @@ class Watcher:
 
     def poll(self) -> list[dict[str, Any]]:
         """Read what is new (and what ended of what was pending); return the new or changed entries."""
-        now = time.time()
+        now = time.monotonic()  # elapsed time only: how long an entry has been pending
         for ident in [i for i, seen in self.pending.items() if now - seen > STALE_PENDING]:
             del self.pending[ident]  # a worker that died mid-request never completes its row
         cursor = min(self.pending) - 1 if self.pending else self.last_id
